@@ -5,7 +5,8 @@ import SluiceAPI
 
 /// A fake OpenAI-compatible upstream: `POST /v1/chat/completions` (streamed and not) and
 /// `GET /v1/models`, in the documented wire format, playing the ``FakeScenario`` named by the last user
-/// message. It requires `Authorization: Bearer test-openai-key` (401 in OpenAI's error shape otherwise).
+/// message, also under `/dashscope/v1` (a base URL naming DashScope switches the provider's dialect). It
+/// requires `Authorization: Bearer test-openai-key` (401 in OpenAI's error shape otherwise).
 /// With `dialect: .deepseek` it reports cache hits the DeepSeek way (`prompt_cache_hit_tokens`).
 public enum FakeOpenAI {
     /// The key the fake accepts.
@@ -25,7 +26,7 @@ public enum FakeOpenAI {
         router.get("/v1/models") { _, _ in
             jsonResponse(#"{"object":"list","data":[{"id":"fake-model","object":"model","created":0,"owned_by":"fake"}]}"#)
         }
-        router.post("/v1/chat/completions") { request, context -> Response in
+        let chat: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, context in
             let body = try await request.body.collect(upTo: 16 << 20)
             let bytes = Array(buffer: body)
             recorder.append(.init(path: request.uri.path, headers: headerMap(request.headers), body: bytes))
@@ -44,10 +45,14 @@ public enum FakeOpenAI {
                 return scenarioError(status)
             }
             if parsed.stream == true {
-                return streamResponse(turn, includeUsage: parsed.streamOptions?.includeUsage == true, dialect: dialect)
+                return streamResponse(
+                    turn, includeUsage: parsed.streamOptions?.includeUsage == true, dialect: dialect, recorder: recorder)
             }
             return jsonResponse(completion(turn, dialect: dialect))
         }
+        router.post("/v1/chat/completions", use: chat)
+        // DashScope's compatible mode lives under its own prefix.
+        router.post("/dashscope/v1/chat/completions", use: chat)
         return router
     }
 
@@ -104,7 +109,7 @@ public enum FakeOpenAI {
 
     // MARK: - Streamed
 
-    static func streamResponse(_ turn: FakeTurn, includeUsage: Bool, dialect: Dialect) -> Response {
+    static func streamResponse(_ turn: FakeTurn, includeUsage: Bool, dialect: Dialect, recorder: RecordedRequests) -> Response {
         let chunks = streamChunks(turn)
         let usageChunk = includeUsage ? chunk(turn, choices: [], usage: usage(turn, dialect: dialect)) : nil
         let scenario = turn.scenario
@@ -113,8 +118,13 @@ public enum FakeOpenAI {
             headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
             body: ResponseBody { writer in
                 for (index, piece) in chunks.enumerated() {
-                    try await writer.write(ByteBuffer(bytes: SSEEncoder.data(Array(piece.utf8))))
-                    if scenario == .slowStream { try await Task.sleep(for: .milliseconds(20)) }
+                    do {
+                        try await writer.write(ByteBuffer(bytes: SSEEncoder.data(Array(piece.utf8))))
+                        if scenario == .slowStream { try await Task.sleep(for: .milliseconds(20)) }
+                    } catch {
+                        recorder.noteCancelledStream()
+                        throw error
+                    }
                     if scenario == .midStreamFailure && index == 1 { throw FakeUpstreamFailure.cutConnection }
                 }
                 if let usageChunk {

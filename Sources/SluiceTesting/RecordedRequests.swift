@@ -13,6 +13,15 @@ public final class RecordedRequests: Sendable {
     }
 
     private let storage = NIOLockedValueBox<[Entry]>([])
+    private let cancelled = NIOLockedValueBox<Int>(0)
+
+    /// Streams whose client went away before the fake finished writing.
+    public var cancelledStreams: Int { cancelled.withLockedValue { $0 } }
+
+    /// Notes that a stream's client went away.
+    public func noteCancelledStream() {
+        cancelled.withLockedValue { $0 += 1 }
+    }
 
     public init() {}
 

@@ -1,0 +1,119 @@
+import AsyncHTTPClient
+import Hummingbird
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import UnixSignals
+import SluiceAPI
+import SluiceProviders
+
+/// The Sluice HTTP gateway: the routes, the providers behind them, and their lifecycle.
+///
+/// ```swift
+/// let gateway = try Gateway(config: config, logger: logger)
+/// try await gateway.run()          // until SIGTERM/SIGINT; in-flight requests finish
+/// ```
+public struct Gateway: Sendable {
+    public let config: GatewayConfig
+    public let logger: Logger
+    let httpClient: HTTPClient
+    let registry: ModelRegistry
+
+    /// Builds providers for every configured model over one pooled HTTP client.
+    public init(config: GatewayConfig, logger: Logger) throws {
+        self.config = config
+        self.logger = logger
+        self.httpClient = Self.makeHTTPClient(config: config)
+        let http = UpstreamHTTP(client: httpClient)
+        var providers: [any ChatProvider] = []
+        for model in config.models {
+            providers.append(try ProviderFactory.make(model.endpoint, http: http))
+        }
+        self.registry = ModelRegistry(providers)
+    }
+
+    /// The router with every route and the middleware.
+    public func buildRouter() -> Router<SluiceRequestContext> {
+        let router = Router(context: SluiceRequestContext.self)
+        router.add(middleware: GatewayMiddleware())
+        let responder = ChatResponder(registry: registry)
+        let chat = ChatCompletionsRoute(responder: responder, maxBodyBytes: config.server.maxBodyBytes)
+        let messages = MessagesRoute(responder: responder, maxBodyBytes: config.server.maxBodyBytes)
+        let models = ModelsRoute(models: config.models)
+        let registry = self.registry
+        let health = HealthRoutes(readiness: {
+            registry.isEmpty ? .notReady("no model is configured") : .ready
+        })
+        router.post("/v1/chat/completions", use: chat.handle)
+        router.post("/chat/completions", use: chat.handle)
+        router.post("/v1/messages", use: messages.handle)
+        router.get("/v1/models", use: models.handle)
+        router.get("/models", use: models.handle)
+        router.get("/healthz", use: health.health)
+        router.get("/readyz", use: health.ready)
+        return router
+    }
+
+    /// The Hummingbird application, listening where the config says.
+    public func buildApplication(
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        Application(
+            router: buildRouter(),
+            configuration: .init(
+                address: .hostname(config.server.host, port: config.server.port), serverName: "sluice"),
+            onServerRunning: onServerRunning,
+            logger: logger
+        )
+    }
+
+    /// Runs until a shutdown signal (or cancellation), then lets in-flight requests finish and closes
+    /// upstream connections.
+    public func run(
+        gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint],
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) async throws {
+        if registry.isEmpty {
+            logger.warning("no model is configured: start with --config sluice.yaml or --model NAME=KIND:BASE_URL")
+        } else {
+            logger.info("serving models", metadata: ["models": "\(registry.names.joined(separator: ", "))"])
+        }
+        try await makeServiceGroup(gracefulShutdownSignals: gracefulShutdownSignals, onServerRunning: onServerRunning).run()
+    }
+
+    /// The services of a running gateway: the HTTP server, then the upstream client (shut down last, so
+    /// that streams still in flight during a graceful shutdown can finish).
+    public func makeServiceGroup(
+        gracefulShutdownSignals: [UnixSignal],
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void
+    ) -> ServiceGroup {
+        let app = buildApplication(onServerRunning: onServerRunning)
+        return ServiceGroup(
+            configuration: .init(
+                services: [.init(service: HTTPClientService(client: httpClient)), .init(service: app)],
+                gracefulShutdownSignals: gracefulShutdownSignals, cancellationSignals: [],
+                logger: logger))
+    }
+
+    static func makeHTTPClient(config: GatewayConfig) -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.httpVersion = .automatic
+        configuration.connectionPool = .init(
+            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 1024)
+        let connectTimeout = config.models.map(\.endpoint.timeouts.connect).max() ?? 10
+        configuration.timeout = .init(connect: .milliseconds(Int64(connectTimeout * 1000)), read: .seconds(300))
+        configuration.decompression = .enabled(limit: .ratio(50))
+        return HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
+    }
+}
+
+/// Keeps the upstream HTTP client for the life of the service group and shuts it down last.
+struct HTTPClientService: Service {
+    let client: HTTPClient
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try await client.shutdown()
+    }
+}

@@ -1,0 +1,35 @@
+import Hummingbird
+import Logging
+import SluiceAPI
+
+/// Gives every request an id, turns every thrown error into a well-formed error response (OpenAI shape,
+/// or Anthropic shape on `/v1/messages`), stamps `x-sluice-request-id` on every response, and logs one
+/// line per request. Headers are never logged, so keys never are.
+struct GatewayMiddleware: RouterMiddleware {
+    typealias Context = SluiceRequestContext
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        var context = context
+        let requestID = RequestIDGenerator.make()
+        context.requestID = requestID
+        context.logger[metadataKey: "request_id"] = .string(requestID)
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            let apiError = ErrorResponse.apiError(for: error)
+            if apiError.status >= 500 {
+                context.logger.error("request failed", metadata: ["status": "\(apiError.status)", "error": "\(error)"])
+            } else {
+                context.logger.info(
+                    "request rejected",
+                    metadata: ["status": "\(apiError.status)", "type": "\(apiError.type)", "message": "\(apiError.message)"])
+            }
+            response = ErrorResponse.make(apiError, shape: ErrorResponse.shape(for: request.uri.path))
+        }
+        response.headers[.sluiceRequestID] = requestID
+        return response
+    }
+}
