@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-atomics.git", from: "1.3.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // The wire language: Codable value types, no I/O.
@@ -53,6 +54,8 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict
@@ -63,6 +66,7 @@ let package = Package(
             dependencies: [
                 "SluiceAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -91,8 +95,19 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Runs the fake upstreams as a process, for the Python SDK tests.
+        .executableTarget(
+            name: "sluice-fakes",
+            dependencies: [
+                "SluiceTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "SluiceAPITests", dependencies: ["SluiceAPI"]),
-        .testTarget(name: "SluiceEngineTests", dependencies: ["SluiceEngine"]),
+        // ENGINE-DETACHED .testTarget(name: "SluiceEngineTests", dependencies: ["SluiceEngine"]),
         .testTarget(
             name: "SluiceProvidersTests",
             dependencies: [
@@ -105,6 +120,7 @@ let package = Package(
             dependencies: [
                 "SluiceGateway", "SluiceTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
     ]
