@@ -5,8 +5,5 @@ import SluiceGateway
 enum DefaultModel {
     /// The built-in engine is not part of this build yet, so there is nothing to add: the gateway starts,
     /// says clearly that no model is configured, and `/readyz` answers 503 until one is.
-    static func addIfNoneConfigured(_ config: inout GatewayConfig, logger: Logger) async throws {
-        guard config.models.isEmpty else { return }
-        logger.warning("no model is configured: pass --config sluice.yaml or --model NAME=KIND:BASE_URL")
-    }
+    static func addIfNoneConfigured(_ config: inout GatewayConfig, logger: Logger) async throws {}
 }

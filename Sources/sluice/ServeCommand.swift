@@ -54,7 +54,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
             try gatewayConfig.addCommandLineModels(models, keys: modelKeys, environment: environment)
         } catch {
-            throw ValidationError("configuration error: \(error)")
+            throw CLIError("configuration error: \(error)")
         }
         if let host { gatewayConfig.server.host = host }
         if let port { gatewayConfig.server.port = port }

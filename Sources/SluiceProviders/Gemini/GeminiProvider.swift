@@ -14,8 +14,9 @@ import SluiceAPI
 /// members are merged into the Gemini request (objects member by member, the request's own values
 /// winning), which is how `safetySettings` or a `thinkingConfig.thinkingLevel` can be configured.
 ///
-/// Not supported, rejected with 400 `unsupported_parameter` by ``check(_:)``: `logit_bias`. Ignored:
-/// `parallel_tool_calls` (Gemini has no switch for it), `user`, `metadata`, `service_tier`.
+/// Not supported, rejected with 400 `unsupported_parameter` by ``check(_:)``: `logit_bias`, and content
+/// parts other than text, images, audio, and `data:` files. Ignored: `parallel_tool_calls` (Gemini has
+/// no switch for it), `user`, `metadata`, and unmodelled members other than `top_k` (→ `topK`).
 public struct GeminiProvider: ChatProvider {
     /// Where the Gemini API lives when the endpoint names no base URL.
     public static let defaultBaseURL = "https://generativelanguage.googleapis.com/v1beta"

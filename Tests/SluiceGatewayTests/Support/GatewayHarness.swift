@@ -20,12 +20,12 @@ struct GatewayHarness: Sendable {
 
     /// Starts the gateway with `config` (port forced to 0), runs `body`, then shuts everything down.
     static func with<R: Sendable>(
-        _ config: GatewayConfig, _ body: @Sendable (GatewayHarness) async throws -> R
+        _ config: GatewayConfig, logger: Logger? = nil, _ body: @Sendable (GatewayHarness) async throws -> R
     ) async throws -> R {
         var config = config
         config.server.port = 0
-        var logger = Logger(label: "sluice.test")
-        logger.logLevel = .critical
+        var logger = logger ?? Logger(label: "sluice.test")
+        if logger.logLevel != .trace { logger.logLevel = .critical }
         let gateway = try Gateway(config: config, logger: logger)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let group = gateway.makeServiceGroup(gracefulShutdownSignals: []) { channel in
