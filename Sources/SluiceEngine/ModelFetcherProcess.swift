@@ -10,13 +10,14 @@ enum ModelFetcherProcess {
     }
 
     /// Runs `arguments[0]` found on PATH (through `/usr/bin/env`). Throws when the program cannot start.
-    static func run(_ arguments: [String], logFile: URL) async throws -> Outcome {
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+    static func run(_ arguments: [String], environment: [String: String], logFile: URL) async throws -> Outcome {
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let handle: FileHandle = try FileHandle(forWritingTo: logFile)
         defer { try? handle.close() }
         let process: Process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
+        process.environment = environment
         process.standardOutput = handle
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice
@@ -36,9 +37,9 @@ enum ModelFetcherProcess {
         return Outcome(status: status, outputTail: String(output.suffix(600)).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
-    /// Whether a program is on PATH.
-    static func isAvailable(_ program: String) -> Bool {
-        let paths: [String] = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map(String.init)
+    /// Whether a program is on the PATH of `environment`.
+    static func isAvailable(_ program: String, environment: [String: String]) -> Bool {
+        let paths: [String] = (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map(String.init)
         return paths.contains { (directory: String) -> Bool in
             FileManager.default.isExecutableFile(atPath: directory + "/" + program)
         }

@@ -6,6 +6,6 @@ struct Sluice: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sluice",
         abstract: "One OpenAI- and Anthropic-compatible endpoint in front of every model you use.",
-        subcommands: [ServeCommand.self]
+        subcommands: [ServeCommand.self, TokenizeCommand.self, ModelsCommand.self]
     )
 }

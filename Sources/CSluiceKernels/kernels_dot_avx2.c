@@ -1,0 +1,187 @@
+// AVX2/FMA/F16C dot products, compiled per function with target attributes and chosen at run time.
+#include "kernels_internal.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#define SK_AVX2 __attribute__((target("avx2,fma,f16c")))
+
+SK_AVX2 static inline float hsum_float_8(const __m256 x) {
+    __m128 res = _mm256_extractf128_ps(x, 1);
+    res = _mm_add_ps(res, _mm256_castps256_ps128(x));
+    res = _mm_add_ps(res, _mm_movehl_ps(res, res));
+    res = _mm_add_ss(res, _mm_movehdup_ps(res));
+    return _mm_cvtss_f32(res);
+}
+
+SK_AVX2 static inline float h2f_fast(uint16_t h) { return _cvtsh_ss(h); }
+
+// 32 nibbles -> 32 bytes: low nibbles in the first 16, high nibbles in the last 16 (ggml order).
+SK_AVX2 static inline __m256i bytes_from_nibbles_32(const uint8_t *rsi) {
+    const __m128i tmp = _mm_loadu_si128((const __m128i *)rsi);
+    const __m256i bytes = _mm256_set_m128i(_mm_srli_epi16(tmp, 4), tmp);
+    return _mm256_and_si256(_mm256_set1_epi8(0x0F), bytes);
+}
+
+SK_AVX2 static inline __m256 sum_i16_pairs_float(const __m256i x) {
+    return _mm256_cvtepi32_ps(_mm256_madd_epi16(_mm256_set1_epi16(1), x));
+}
+
+SK_AVX2 static inline __m256 mul_sum_us8_pairs_float(const __m256i ax, const __m256i sy) {
+    return sum_i16_pairs_float(_mm256_maddubs_epi16(ax, sy));
+}
+
+SK_AVX2 static inline __m256 mul_sum_i8_pairs_float(const __m256i x, const __m256i y) {
+    const __m256i ax = _mm256_sign_epi8(x, x);
+    const __m256i sy = _mm256_sign_epi8(y, x);
+    return mul_sum_us8_pairs_float(ax, sy);
+}
+
+SK_AVX2 float sk_dot_f32_avx2(int64_t n, const float *w, const float *x) {
+    __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(w + i), _mm256_loadu_ps(x + i), acc0);
+        acc1 = _mm256_fmadd_ps(_mm256_loadu_ps(w + i + 8), _mm256_loadu_ps(x + i + 8), acc1);
+    }
+    float sum = hsum_float_8(_mm256_add_ps(acc0, acc1));
+    for (; i < n; i++) sum += w[i] * x[i];
+    return sum;
+}
+
+SK_AVX2 float sk_dot_f16_avx2(int64_t n, const uint16_t *w, const float *x) {
+    __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const __m256 w0 = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(w + i)));
+        const __m256 w1 = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(w + i + 8)));
+        acc0 = _mm256_fmadd_ps(w0, _mm256_loadu_ps(x + i), acc0);
+        acc1 = _mm256_fmadd_ps(w1, _mm256_loadu_ps(x + i + 8), acc1);
+    }
+    float sum = hsum_float_8(_mm256_add_ps(acc0, acc1));
+    for (; i < n; i++) sum += h2f_fast(w[i]) * x[i];
+    return sum;
+}
+
+SK_AVX2 float sk_dot_q4_0_avx2(int64_t n, const block_q4_0 *w, const block_q8_0 *x) {
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t i = 0; i < n / QK; i++) {
+        const __m256 d = _mm256_set1_ps(h2f_fast(w[i].d) * h2f_fast(x[i].d));
+        const __m256i qx = _mm256_sub_epi8(bytes_from_nibbles_32(w[i].qs), _mm256_set1_epi8(8));
+        const __m256i qy = _mm256_loadu_si256((const __m256i *)x[i].qs);
+        acc = _mm256_fmadd_ps(d, mul_sum_i8_pairs_float(qx, qy), acc);
+    }
+    return hsum_float_8(acc);
+}
+
+SK_AVX2 float sk_dot_q4_1_avx2(int64_t n, const block_q4_1 *w, const block_q8_1 *x) {
+    __m256 acc = _mm256_setzero_ps();
+    float summs = 0;
+    for (int64_t i = 0; i < n / QK; i++) {
+        summs += h2f_fast(w[i].m) * h2f_fast(x[i].s);
+        const __m256 d = _mm256_set1_ps(h2f_fast(w[i].d) * h2f_fast(x[i].d));
+        const __m256i qx = bytes_from_nibbles_32(w[i].qs);
+        const __m256i qy = _mm256_loadu_si256((const __m256i *)x[i].qs);
+        acc = _mm256_fmadd_ps(d, mul_sum_us8_pairs_float(qx, qy), acc);
+    }
+    return hsum_float_8(acc) + summs;
+}
+
+SK_AVX2 float sk_dot_q8_0_avx2(int64_t n, const block_q8_0 *w, const block_q8_0 *x) {
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t i = 0; i < n / QK; i++) {
+        const __m256 d = _mm256_set1_ps(h2f_fast(w[i].d) * h2f_fast(x[i].d));
+        const __m256i qx = _mm256_loadu_si256((const __m256i *)w[i].qs);
+        const __m256i qy = _mm256_loadu_si256((const __m256i *)x[i].qs);
+        acc = _mm256_fmadd_ps(d, mul_sum_i8_pairs_float(qx, qy), acc);
+    }
+    return hsum_float_8(acc);
+}
+
+// ---- one weight row x 4 activation rows ----
+
+SK_AVX2 void sk_dot4_q4_1_avx2(int64_t n, const block_q4_1 *w, const void *x, size_t x_stride, float *out4) {
+    const block_q8_1 *x0 = (const block_q8_1 *)x;
+    const block_q8_1 *x1 = (const block_q8_1 *)((const char *)x + x_stride);
+    const block_q8_1 *x2 = (const block_q8_1 *)((const char *)x + 2 * x_stride);
+    const block_q8_1 *x3 = (const block_q8_1 *)((const char *)x + 3 * x_stride);
+    __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps(), acc2 = _mm256_setzero_ps(), acc3 = _mm256_setzero_ps();
+    float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (int64_t i = 0; i < n / QK; i++) {
+        const float wd = h2f_fast(w[i].d), wm = h2f_fast(w[i].m);
+        const __m256i qx = bytes_from_nibbles_32(w[i].qs);
+        s0 += wm * h2f_fast(x0[i].s);
+        s1 += wm * h2f_fast(x1[i].s);
+        s2 += wm * h2f_fast(x2[i].s);
+        s3 += wm * h2f_fast(x3[i].s);
+        acc0 = _mm256_fmadd_ps(_mm256_set1_ps(wd * h2f_fast(x0[i].d)), mul_sum_us8_pairs_float(qx, _mm256_loadu_si256((const __m256i *)x0[i].qs)), acc0);
+        acc1 = _mm256_fmadd_ps(_mm256_set1_ps(wd * h2f_fast(x1[i].d)), mul_sum_us8_pairs_float(qx, _mm256_loadu_si256((const __m256i *)x1[i].qs)), acc1);
+        acc2 = _mm256_fmadd_ps(_mm256_set1_ps(wd * h2f_fast(x2[i].d)), mul_sum_us8_pairs_float(qx, _mm256_loadu_si256((const __m256i *)x2[i].qs)), acc2);
+        acc3 = _mm256_fmadd_ps(_mm256_set1_ps(wd * h2f_fast(x3[i].d)), mul_sum_us8_pairs_float(qx, _mm256_loadu_si256((const __m256i *)x3[i].qs)), acc3);
+    }
+    out4[0] = hsum_float_8(acc0) + s0;
+    out4[1] = hsum_float_8(acc1) + s1;
+    out4[2] = hsum_float_8(acc2) + s2;
+    out4[3] = hsum_float_8(acc3) + s3;
+}
+
+SK_AVX2 void sk_dot4_q8_0_avx2(int64_t n, const block_q8_0 *w, const void *x, size_t x_stride, float *out4) {
+    const block_q8_0 *x0 = (const block_q8_0 *)x;
+    const block_q8_0 *x1 = (const block_q8_0 *)((const char *)x + x_stride);
+    const block_q8_0 *x2 = (const block_q8_0 *)((const char *)x + 2 * x_stride);
+    const block_q8_0 *x3 = (const block_q8_0 *)((const char *)x + 3 * x_stride);
+    __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps(), acc2 = _mm256_setzero_ps(), acc3 = _mm256_setzero_ps();
+    for (int64_t i = 0; i < n / QK; i++) {
+        const float wd = h2f_fast(w[i].d);
+        const __m256i qx = _mm256_loadu_si256((const __m256i *)w[i].qs);
+        const __m256i ax = _mm256_sign_epi8(qx, qx);
+        acc0 = _mm256_fmadd_ps(_mm256_set1_ps(wd * h2f_fast(x0[i].d)), mul_sum_us8_pairs_float(ax, _mm256_sign_epi8(_mm256_loadu_si256((const __m256i *)x0[i].qs), qx)), acc0);
+        acc1 = _mm256_fmadd_ps(_mm256_set1_ps(wd * h2f_fast(x1[i].d)), mul_sum_us8_pairs_float(ax, _mm256_sign_epi8(_mm256_loadu_si256((const __m256i *)x1[i].qs), qx)), acc1);
+        acc2 = _mm256_fmadd_ps(_mm256_set1_ps(wd * h2f_fast(x2[i].d)), mul_sum_us8_pairs_float(ax, _mm256_sign_epi8(_mm256_loadu_si256((const __m256i *)x2[i].qs), qx)), acc2);
+        acc3 = _mm256_fmadd_ps(_mm256_set1_ps(wd * h2f_fast(x3[i].d)), mul_sum_us8_pairs_float(ax, _mm256_sign_epi8(_mm256_loadu_si256((const __m256i *)x3[i].qs), qx)), acc3);
+    }
+    out4[0] = hsum_float_8(acc0);
+    out4[1] = hsum_float_8(acc1);
+    out4[2] = hsum_float_8(acc2);
+    out4[3] = hsum_float_8(acc3);
+}
+
+SK_AVX2 void sk_dot4_q4_0_avx2(int64_t n, const block_q4_0 *w, const void *x, size_t x_stride, float *out4) {
+    const block_q8_0 *x0 = (const block_q8_0 *)x;
+    const block_q8_0 *x1 = (const block_q8_0 *)((const char *)x + x_stride);
+    const block_q8_0 *x2 = (const block_q8_0 *)((const char *)x + 2 * x_stride);
+    const block_q8_0 *x3 = (const block_q8_0 *)((const char *)x + 3 * x_stride);
+    __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps(), acc2 = _mm256_setzero_ps(), acc3 = _mm256_setzero_ps();
+    for (int64_t i = 0; i < n / QK; i++) {
+        const float wd = h2f_fast(w[i].d);
+        const __m256i qx = _mm256_sub_epi8(bytes_from_nibbles_32(w[i].qs), _mm256_set1_epi8(8));
+        const __m256i ax = _mm256_sign_epi8(qx, qx);
+        acc0 = _mm256_fmadd_ps(_mm256_set1_ps(wd * h2f_fast(x0[i].d)), mul_sum_us8_pairs_float(ax, _mm256_sign_epi8(_mm256_loadu_si256((const __m256i *)x0[i].qs), qx)), acc0);
+        acc1 = _mm256_fmadd_ps(_mm256_set1_ps(wd * h2f_fast(x1[i].d)), mul_sum_us8_pairs_float(ax, _mm256_sign_epi8(_mm256_loadu_si256((const __m256i *)x1[i].qs), qx)), acc1);
+        acc2 = _mm256_fmadd_ps(_mm256_set1_ps(wd * h2f_fast(x2[i].d)), mul_sum_us8_pairs_float(ax, _mm256_sign_epi8(_mm256_loadu_si256((const __m256i *)x2[i].qs), qx)), acc2);
+        acc3 = _mm256_fmadd_ps(_mm256_set1_ps(wd * h2f_fast(x3[i].d)), mul_sum_us8_pairs_float(ax, _mm256_sign_epi8(_mm256_loadu_si256((const __m256i *)x3[i].qs), qx)), acc3);
+    }
+    out4[0] = hsum_float_8(acc0);
+    out4[1] = hsum_float_8(acc1);
+    out4[2] = hsum_float_8(acc2);
+    out4[3] = hsum_float_8(acc3);
+}
+
+#else
+
+float sk_dot_f32_avx2(int64_t n, const float *w, const float *x) { return sk_dot_f32_scalar(n, w, x); }
+float sk_dot_f16_avx2(int64_t n, const uint16_t *w, const float *x) { return sk_dot_f16_scalar(n, w, x); }
+float sk_dot_q4_0_avx2(int64_t n, const block_q4_0 *w, const block_q8_0 *x) { return sk_dot_q4_0_scalar(n, w, x); }
+float sk_dot_q4_1_avx2(int64_t n, const block_q4_1 *w, const block_q8_1 *x) { return sk_dot_q4_1_scalar(n, w, x); }
+float sk_dot_q8_0_avx2(int64_t n, const block_q8_0 *w, const block_q8_0 *x) { return sk_dot_q8_0_scalar(n, w, x); }
+void sk_dot4_q4_1_avx2(int64_t n, const block_q4_1 *w, const void *x, size_t s, float *o) {
+    for (int j = 0; j < 4; j++) o[j] = sk_dot_q4_1_scalar(n, w, (const block_q8_1 *)((const char *)x + j * s));
+}
+void sk_dot4_q8_0_avx2(int64_t n, const block_q8_0 *w, const void *x, size_t s, float *o) {
+    for (int j = 0; j < 4; j++) o[j] = sk_dot_q8_0_scalar(n, w, (const block_q8_0 *)((const char *)x + j * s));
+}
+void sk_dot4_q4_0_avx2(int64_t n, const block_q4_0 *w, const void *x, size_t s, float *o) {
+    for (int j = 0; j < 4; j++) o[j] = sk_dot_q4_0_scalar(n, w, (const block_q8_0 *)((const char *)x + j * s));
+}
+
+#endif

@@ -1,0 +1,63 @@
+// Dot-product dispatch and the row-range matrix x matrix kernel used by every projection.
+#include "kernels_internal.h"
+
+float sk_vec_dot(int weight_type, int64_t n, const void *w, const void *x, int simd) {
+    const int avx2 = simd && sk_cpu_has_avx2();
+    switch (weight_type) {
+    case SK_TYPE_F32: return avx2 ? sk_dot_f32_avx2(n, w, x) : sk_dot_f32_scalar(n, w, x);
+    case SK_TYPE_F16: return avx2 ? sk_dot_f16_avx2(n, w, x) : sk_dot_f16_scalar(n, w, x);
+    case SK_TYPE_BF16: return sk_dot_bf16_scalar(n, w, x);
+    case SK_TYPE_Q4_0: return avx2 ? sk_dot_q4_0_avx2(n, w, x) : sk_dot_q4_0_scalar(n, w, x);
+    case SK_TYPE_Q4_1: return avx2 ? sk_dot_q4_1_avx2(n, w, x) : sk_dot_q4_1_scalar(n, w, x);
+    case SK_TYPE_Q5_0: return sk_dot_q5_0_scalar(n, w, x);
+    case SK_TYPE_Q5_1: return sk_dot_q5_1_scalar(n, w, x);
+    case SK_TYPE_Q8_0: return avx2 ? sk_dot_q8_0_avx2(n, w, x) : sk_dot_q8_0_scalar(n, w, x);
+    case SK_TYPE_Q4_K: return sk_dot_q4_K_scalar(n, w, x);
+    case SK_TYPE_Q6_K: return sk_dot_q6_K_scalar(n, w, x);
+    default: return 0.0f;
+    }
+}
+
+typedef void (*dot4_fn)(int64_t n, const void *w, const void *x, size_t x_stride, float *out4);
+
+static dot4_fn dot4_for(int weight_type) {
+    if (!sk_cpu_has_avx2()) return 0;
+    switch (weight_type) {
+    case SK_TYPE_Q4_0: return (dot4_fn)sk_dot4_q4_0_avx2;
+    case SK_TYPE_Q4_1: return (dot4_fn)sk_dot4_q4_1_avx2;
+    case SK_TYPE_Q8_0: return (dot4_fn)sk_dot4_q8_0_avx2;
+    default: return 0;
+    }
+}
+
+// Rows are processed in tiles so a tile of weights stays in cache while all activation rows stream past it.
+#define ROW_TILE 16
+
+void sk_matmul(int weight_type, const void *w, int64_t cols, int64_t row_begin, int64_t row_end,
+               const void *x, size_t x_stride, int64_t nx, float *out, int64_t out_stride) {
+    const size_t w_row = sk_row_size(weight_type, cols);
+    const dot4_fn dot4 = nx >= 4 ? dot4_for(weight_type) : 0;
+    for (int64_t r0 = row_begin; r0 < row_end; r0 += ROW_TILE) {
+        const int64_t r1 = r0 + ROW_TILE < row_end ? r0 + ROW_TILE : row_end;
+        int64_t j = 0;
+        if (dot4) {
+            for (; j + 4 <= nx; j += 4) {
+                const char *xj = (const char *)x + (size_t)j * x_stride;
+                for (int64_t r = r0; r < r1; r++) {
+                    float o[4];
+                    dot4(cols, (const char *)w + (size_t)r * w_row, xj, x_stride, o);
+                    out[(j + 0) * out_stride + r] = o[0];
+                    out[(j + 1) * out_stride + r] = o[1];
+                    out[(j + 2) * out_stride + r] = o[2];
+                    out[(j + 3) * out_stride + r] = o[3];
+                }
+            }
+        }
+        for (; j < nx; j++) {
+            const char *xj = (const char *)x + (size_t)j * x_stride;
+            for (int64_t r = r0; r < r1; r++) {
+                out[j * out_stride + r] = sk_vec_dot(weight_type, cols, (const char *)w + (size_t)r * w_row, xj, 1);
+            }
+        }
+    }
+}

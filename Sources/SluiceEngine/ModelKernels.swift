@@ -1,0 +1,70 @@
+import CSluiceKernels
+
+/// Parallel building blocks of the forward pass: activation preparation and projections split by output rows.
+extension InferenceEngine {
+    /// RMS-normalizes (when `norm` is given) and quantizes `count` rows of `input` into `state.quantized`,
+    /// in the activation type that `weightType` multiplies with. Returns the quantized row stride in bytes.
+    func prepareActivations(
+        _ input: UnsafeMutablePointer<Float>, cols: Int, count: Int, norm: [Float]?, normOutput: UnsafeMutablePointer<Float>?,
+        for weightType: GGUFTensorType
+    ) -> Int {
+        let dotType: Int32 = sk_vec_dot_type(Int32(weightType.rawValue))
+        let stride: Int = Int(sk_row_size(dotType, Int64(cols)))
+        let quantized: UnsafeMutableRawPointer = state.quantized
+        let eps: Float = config.rmsEps
+        let body: (Range<Int>) -> Void = { (rows: Range<Int>) in
+            for row: Int in rows {
+                var source: UnsafeMutablePointer<Float> = input + row * cols
+                if let norm: [Float] = norm, let normOutput: UnsafeMutablePointer<Float> = normOutput {
+                    let target: UnsafeMutablePointer<Float> = normOutput + row * cols
+                    norm.withUnsafeBufferPointer { sk_rmsnorm(source, $0.baseAddress, target, Int64(cols), eps) }
+                    source = target
+                }
+                sk_quantize_row(dotType, source, quantized + row * stride, Int64(cols))
+            }
+        }
+        if count == 1 { body(0..<1) } else { pool.parallelFor(count, body) }
+        return stride
+    }
+
+    /// Computes `outputs[i] = activations · matrices[i]ᵀ` for up to three matrices sharing one quantized input
+    /// (rows of `state.quantized`, `stride` bytes apart), splitting each matrix's rows across the threads.
+    /// `epilogue(rows)` runs on the thread that produced output rows `rows` of the first matrix (for fusing).
+    func project(
+        _ first: (WeightMatrix, UnsafeMutablePointer<Float>),
+        _ second: (WeightMatrix, UnsafeMutablePointer<Float>)? = nil,
+        _ third: (WeightMatrix, UnsafeMutablePointer<Float>)? = nil,
+        count: Int, stride: Int, epilogue: ((Range<Int>) -> Void)? = nil
+    ) {
+        let quantized: UnsafeMutableRawPointer = state.quantized
+        let threads: Int = pool.threadCount
+        pool.run { (thread: Int) in
+            let rows: Range<Int> = EngineThreadPool.chunk(first.0.rows, part: thread, of: threads, granularity: 16)
+            Self.multiply(first.0, rows: rows, input: quantized, stride: stride, count: count, output: first.1)
+            if let second {
+                let rows2: Range<Int> = EngineThreadPool.chunk(second.0.rows, part: thread, of: threads, granularity: 16)
+                Self.multiply(second.0, rows: rows2, input: quantized, stride: stride, count: count, output: second.1)
+            }
+            if let third {
+                let rows3: Range<Int> = EngineThreadPool.chunk(third.0.rows, part: thread, of: threads, granularity: 16)
+                Self.multiply(third.0, rows: rows3, input: quantized, stride: stride, count: count, output: third.1)
+            }
+            if let epilogue, !rows.isEmpty { epilogue(rows) }
+        }
+    }
+
+    static func multiply(
+        _ matrix: WeightMatrix, rows: Range<Int>, input: UnsafeRawPointer, stride: Int, count: Int,
+        output: UnsafeMutablePointer<Float>
+    ) {
+        guard !rows.isEmpty else { return }
+        sk_matmul(
+            Int32(matrix.type.rawValue), matrix.data, Int64(matrix.cols), Int64(rows.lowerBound), Int64(rows.upperBound),
+            input, stride, Int64(count), output, Int64(matrix.rows))
+    }
+
+    /// Whether several matrices can share one quantized copy of their input.
+    static func sameActivationType(_ a: WeightMatrix, _ b: WeightMatrix) -> Bool {
+        sk_vec_dot_type(Int32(a.type.rawValue)) == sk_vec_dot_type(Int32(b.type.rawValue))
+    }
+}
