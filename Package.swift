@@ -37,7 +37,7 @@ let package = Package(
         .target(
             name: "SluiceProviders",
             dependencies: [
-                "SluiceAPI",
+                "SluiceAPI", "SluiceEngine",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
