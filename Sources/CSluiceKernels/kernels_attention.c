@@ -5,42 +5,76 @@
 #include <immintrin.h>
 #define SK_AVX2 __attribute__((target("avx2,fma,f16c")))
 
-SK_AVX2 static void attention_avx2(const float *q, const uint16_t *k_cache, const uint16_t *v_cache,
+// ggml_vec_dot_f16 on AVX2: four 8-lane accumulators over 32-element steps, tree reduction, hadd.
+SK_AVX2 static inline float dot_f16_ggml(const uint16_t *x, const uint16_t *y, int64_t n) {
+    __m256 sum[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
+    const int64_t np = n & ~(int64_t)31;
+    for (int64_t i = 0; i < np; i += 32) {
+        for (int j = 0; j < 4; j++) {
+            const __m256 ax = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(x + i + j * 8)));
+            const __m256 ay = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(y + i + j * 8)));
+            sum[j] = _mm256_fmadd_ps(ax, ay, sum[j]);
+        }
+    }
+    sum[0] = _mm256_add_ps(sum[0], sum[2]);
+    sum[1] = _mm256_add_ps(sum[1], sum[3]);
+    sum[0] = _mm256_add_ps(sum[0], sum[1]);
+    const __m128 t0 = _mm_add_ps(_mm256_castps256_ps128(sum[0]), _mm256_extractf128_ps(sum[0], 1));
+    const __m128 t1 = _mm_hadd_ps(t0, t0);
+    double sumf = (double)_mm_cvtss_f32(_mm_hadd_ps(t1, t1));
+    for (int64_t i = np; i < n; i++) sumf += (double)(h2f(x[i]) * h2f(y[i]));
+    return (float)sumf;
+}
+
+// y = f16(y * v)
+SK_AVX2 static inline void scale_f16(uint16_t *y, float v, int64_t n) {
+    const __m256 vv = _mm256_set1_ps(v);
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256 a = _mm256_mul_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(y + i))), vv);
+        _mm_storeu_si128((__m128i *)(y + i), _mm256_cvtps_ph(a, 0));
+    }
+    for (; i < n; i++) y[i] = f2h(h2f(y[i]) * v);
+}
+
+// y = f16(y + x * v)
+SK_AVX2 static inline void mad_f16(uint16_t *y, const uint16_t *x, float v, int64_t n) {
+    const __m256 vv = _mm256_set1_ps(v);
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256 ax = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(x + i)));
+        const __m256 ay = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(y + i)));
+        _mm_storeu_si128((__m128i *)(y + i), _mm256_cvtps_ph(_mm256_fmadd_ps(ax, vv, ay), 0));
+    }
+    for (; i < n; i++) y[i] = f2h(h2f(y[i]) + h2f(x[i]) * v);
+}
+
+// Online-softmax attention with an f16 accumulator, as ggml's CPU flash attention does for one query row.
+SK_AVX2 static void attention_avx2(const uint16_t *q16, const uint16_t *k_cache, const uint16_t *v_cache,
                                    const int32_t *block_table, int64_t block_size, int64_t block_stride,
                                    int64_t head_offset, int64_t head_dim, int64_t n_keys, float scale,
-                                   float *scores, float *out) {
-    float max = -INFINITY;
+                                   uint16_t *acc16, float *out) {
+    float S = 0.0f, M = -INFINITY;
+    for (int64_t i = 0; i < head_dim; i++) acc16[i] = 0;
     for (int64_t t = 0; t < n_keys; t++) {
         const int64_t slot = (int64_t)block_table[t / block_size] * block_size + t % block_size;
         const uint16_t *k = k_cache + slot * block_stride + head_offset;
-        __m256 acc = _mm256_setzero_ps();
-        for (int64_t i = 0; i < head_dim; i += 8) {
-            acc = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(k + i))), _mm256_loadu_ps(q + i), acc);
-        }
-        __m128 r = _mm_add_ps(_mm256_extractf128_ps(acc, 1), _mm256_castps256_ps128(acc));
-        r = _mm_add_ps(r, _mm_movehl_ps(r, r));
-        r = _mm_add_ss(r, _mm_movehdup_ps(r));
-        const float s = _mm_cvtss_f32(r) * scale;
-        scores[t] = s;
-        max = s > max ? s : max;
-    }
-    double sum = 0.0;
-    for (int64_t t = 0; t < n_keys; t++) {
-        const float e = expf(scores[t] - max);
-        scores[t] = e;
-        sum += (double)e;
-    }
-    const float inv = (float)(1.0 / sum);
-    for (int64_t i = 0; i < head_dim; i += 8) _mm256_storeu_ps(out + i, _mm256_setzero_ps());
-    for (int64_t t = 0; t < n_keys; t++) {
-        const int64_t slot = (int64_t)block_table[t / block_size] * block_size + t % block_size;
         const uint16_t *v = v_cache + slot * block_stride + head_offset;
-        const __m256 p = _mm256_set1_ps(scores[t] * inv);
-        for (int64_t i = 0; i < head_dim; i += 8) {
-            const __m256 vv = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(v + i)));
-            _mm256_storeu_ps(out + i, _mm256_fmadd_ps(p, vv, _mm256_loadu_ps(out + i)));
+        const float s = dot_f16_ggml(k, q16, head_dim) * scale;
+        const float Mold = M;
+        float ms = 1.0f, vs = 1.0f;
+        if (s > M) {
+            M = s;
+            ms = expf(Mold - M);
+            scale_f16(acc16, ms, head_dim);
+        } else {
+            vs = expf(s - M);
         }
+        mad_f16(acc16, v, vs, head_dim);
+        S = fmaf(S, ms, vs);  // GCC contracts ggml's `S*ms + vs` into an FMA
     }
+    const float inv = S == 0.0f ? 0.0f : 1.0f / S;
+    for (int64_t i = 0; i < head_dim; i++) out[i] = h2f(acc16[i]) * inv;
 }
 #endif
 
@@ -80,8 +114,10 @@ void sk_attention_head(const float *q, const uint16_t *k_cache, const uint16_t *
     const int64_t d = head_dim < 512 ? head_dim : 512;
     for (int64_t i = 0; i < d; i++) qh[i] = h2f(f2h(q[i]));
 #if defined(__x86_64__)
-    if (d % 8 == 0 && sk_cpu_has_avx2()) {
-        attention_avx2(qh, k_cache, v_cache, block_table, block_size, block_stride, head_offset, d, n_keys, scale, scores, out);
+    if (sk_cpu_has_avx2()) {
+        uint16_t q16[512], acc16[512];
+        for (int64_t i = 0; i < d; i++) q16[i] = f2h(q[i]);
+        attention_avx2(q16, k_cache, v_cache, block_table, block_size, block_stride, head_offset, d, n_keys, scale, acc16, out);
         return;
     }
 #endif

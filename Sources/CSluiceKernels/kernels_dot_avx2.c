@@ -78,7 +78,7 @@ SK_AVX2 float sk_dot_q4_1_avx2(int64_t n, const block_q4_1 *w, const block_q8_1 
     __m256 acc = _mm256_setzero_ps();
     float summs = 0;
     for (int64_t i = 0; i < n / QK; i++) {
-        summs += h2f_fast(w[i].m) * h2f_fast(x[i].s);
+        summs = fmaf(h2f_fast(w[i].m), h2f_fast(x[i].s), summs);
         const __m256 d = _mm256_set1_ps(h2f_fast(w[i].d) * h2f_fast(x[i].d));
         const __m256i qx = bytes_from_nibbles_32(w[i].qs);
         const __m256i qy = _mm256_loadu_si256((const __m256i *)x[i].qs);
@@ -110,10 +110,10 @@ SK_AVX2 void sk_dot4_q4_1_avx2(int64_t n, const block_q4_1 *w, const void *x, si
     for (int64_t i = 0; i < n / QK; i++) {
         const float wd = h2f_fast(w[i].d), wm = h2f_fast(w[i].m);
         const __m256i qx = bytes_from_nibbles_32(w[i].qs);
-        s0 += wm * h2f_fast(x0[i].s);
-        s1 += wm * h2f_fast(x1[i].s);
-        s2 += wm * h2f_fast(x2[i].s);
-        s3 += wm * h2f_fast(x3[i].s);
+        s0 = fmaf(wm, h2f_fast(x0[i].s), s0);
+        s1 = fmaf(wm, h2f_fast(x1[i].s), s1);
+        s2 = fmaf(wm, h2f_fast(x2[i].s), s2);
+        s3 = fmaf(wm, h2f_fast(x3[i].s), s3);
         acc0 = _mm256_fmadd_ps(_mm256_set1_ps(wd * h2f_fast(x0[i].d)), mul_sum_us8_pairs_float(qx, _mm256_loadu_si256((const __m256i *)x0[i].qs)), acc0);
         acc1 = _mm256_fmadd_ps(_mm256_set1_ps(wd * h2f_fast(x1[i].d)), mul_sum_us8_pairs_float(qx, _mm256_loadu_si256((const __m256i *)x1[i].qs)), acc1);
         acc2 = _mm256_fmadd_ps(_mm256_set1_ps(wd * h2f_fast(x2[i].d)), mul_sum_us8_pairs_float(qx, _mm256_loadu_si256((const __m256i *)x2[i].qs)), acc2);

@@ -26,7 +26,7 @@ public final class EngineThreadPool: @unchecked Sendable {
     private let condition: UnsafeMutablePointer<pthread_cond_t> = .allocate(capacity: 1)
     private var threads: [pthread_t] = []
     /// Spin iterations before a waiting worker goes to sleep.
-    private let spinLimit: Int = 200_000
+    private let spinLimit: Int = 50_000
 
     /// Starts `threads - 1` worker threads (at least one thread in total).
     public init(threads: Int) {
@@ -82,7 +82,12 @@ public final class EngineThreadPool: @unchecked Sendable {
                 pthread_mutex_unlock(mutex)
             }
             escapable(0)
-            while pending.load(ordering: .acquiring) > 0 { sk_cpu_relax() }
+            var spins: Int = 0
+            while pending.load(ordering: .acquiring) > 0 {
+                spins += 1
+                // Yield when oversubscribed so a descheduled worker can finish.
+                if spins < 20_000 { sk_cpu_relax() } else { sched_yield() }
+            }
             job = nil
         }
     }

@@ -12,9 +12,7 @@ enum ProviderFactory {
         case .gemini:
             return GeminiProvider(endpoint: endpoint, http: http)
         case .local:
-            throw ConfigError(
-                source: "models", line: nil,
-                message: "model '\(endpoint.name)' uses the local backend, which this build does not include yet")
+            return try LocalProvider(endpoint: endpoint, threads: endpoint.threads)
         }
     }
 }

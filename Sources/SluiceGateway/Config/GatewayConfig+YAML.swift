@@ -52,7 +52,7 @@ struct YAMLReader {
     static let serverKeys: Set<String> = ["host", "port", "max_body_bytes", "shutdown_grace_seconds"]
     static let modelKeys: Set<String> = [
         "name", "backend", "model", "base_url", "api_key", "headers", "extra_body", "timeouts", "path", "price",
-        "capacity", "tags",
+        "capacity", "tags", "threads",
     ]
     static let priceKeys: Set<String> = ["input", "cached_input", "output", "currency", "off_peak"]
     static let timeoutKeys: Set<String> = ["connect", "first_byte", "total"]
@@ -128,6 +128,10 @@ struct YAMLReader {
         }
         if let timeouts = map["timeouts"] { endpoint.timeouts = try timeoutConfig(timeouts, what) }
         if let path = map["path"] { endpoint.modelPath = try string(path, "\(what) path") }
+        if let threads = map["threads"] {
+            endpoint.threads = try int(threads, "\(what) threads")
+            if endpoint.threads! < 1 { throw fail(threads, "\(what) threads must be at least 1") }
+        }
         if kind == .local && endpoint.modelPath == nil {
             throw fail(node, "\(what) uses the local backend and needs a 'path' to a .gguf file")
         }

@@ -20,6 +20,8 @@ public struct ModelEndpoint: Sendable, Hashable {
     public var timeouts: Timeouts
     /// For `local`: the path of the GGUF file.
     public var modelPath: String?
+    /// For `local`: compute threads (default: one per core).
+    public var threads: Int?
 
     public init(
         name: String, kind: BackendKind, upstreamModel: String? = nil, baseURL: String = "", apiKey: String? = nil,
