@@ -102,3 +102,10 @@ float sk_dot_q8_0_avx2(int64_t n, const block_q8_0 *w, const block_q8_0 *x);
 void sk_dot4_q4_1_avx2(int64_t n, const block_q4_1 *w, const void *x, size_t x_stride, float *out4);
 void sk_dot4_q8_0_avx2(int64_t n, const block_q8_0 *w, const void *x, size_t x_stride, float *out4);
 void sk_dot4_q4_0_avx2(int64_t n, const block_q4_0 *w, const void *x, size_t x_stride, float *out4);
+
+// Register-blocked AVX2 tiles (rows x activation columns); out[c * os + r]. Only called when sk_cpu_has_avx2().
+typedef void (*sk_tile_fn)(int64_t n, const void *w, size_t w_stride, const void *x, size_t x_stride, float *out, int64_t out_stride);
+void sk_tile_q4_1_4x1_avx2(int64_t n, const void *w, size_t ws, const void *x, size_t xs, float *out, int64_t os);
+void sk_tile_q4_1_2x4_avx2(int64_t n, const void *w, size_t ws, const void *x, size_t xs, float *out, int64_t os);
+void sk_tile_q8_0_4x1_avx2(int64_t n, const void *w, size_t ws, const void *x, size_t xs, float *out, int64_t os);
+void sk_tile_q8_0_2x4_avx2(int64_t n, const void *w, size_t ws, const void *x, size_t xs, float *out, int64_t os);

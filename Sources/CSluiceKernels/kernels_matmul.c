@@ -1,23 +1,6 @@
 // Dot-product dispatch and the row-range matrix x matrix kernel used by every projection.
 #include "kernels_internal.h"
 
-float sk_vec_dot(int weight_type, int64_t n, const void *w, const void *x, int simd) {
-    const int avx2 = simd && sk_cpu_has_avx2();
-    switch (weight_type) {
-    case SK_TYPE_F32: return avx2 ? sk_dot_f32_avx2(n, w, x) : sk_dot_f32_scalar(n, w, x);
-    case SK_TYPE_F16: return avx2 ? sk_dot_f16_avx2(n, w, x) : sk_dot_f16_scalar(n, w, x);
-    case SK_TYPE_BF16: return sk_dot_bf16_scalar(n, w, x);
-    case SK_TYPE_Q4_0: return avx2 ? sk_dot_q4_0_avx2(n, w, x) : sk_dot_q4_0_scalar(n, w, x);
-    case SK_TYPE_Q4_1: return avx2 ? sk_dot_q4_1_avx2(n, w, x) : sk_dot_q4_1_scalar(n, w, x);
-    case SK_TYPE_Q5_0: return sk_dot_q5_0_scalar(n, w, x);
-    case SK_TYPE_Q5_1: return sk_dot_q5_1_scalar(n, w, x);
-    case SK_TYPE_Q8_0: return avx2 ? sk_dot_q8_0_avx2(n, w, x) : sk_dot_q8_0_scalar(n, w, x);
-    case SK_TYPE_Q4_K: return sk_dot_q4_K_scalar(n, w, x);
-    case SK_TYPE_Q6_K: return sk_dot_q6_K_scalar(n, w, x);
-    default: return 0.0f;
-    }
-}
-
 typedef void (*dot4_fn)(int64_t n, const void *w, const void *x, size_t x_stride, float *out4);
 typedef float (*dot1_fn)(int64_t n, const void *w, const void *x);
 
@@ -62,8 +45,38 @@ void sk_matmul(int weight_type, const void *w, int64_t cols, int64_t row_begin, 
     const dot4_fn dot4 = nx >= 4 ? dot4_for(weight_type, avx2) : 0;
     const dot1_fn dot1 = dot1_for(weight_type, avx2);
     if (!dot1) return;
+    sk_tile_fn tile4x1 = 0, tile2x4 = 0;
+    if (0 && avx2 && weight_type == SK_TYPE_Q4_1) {
+        tile4x1 = sk_tile_q4_1_4x1_avx2;
+        tile2x4 = sk_tile_q4_1_2x4_avx2;
+    } else if (avx2 && weight_type == SK_TYPE_Q8_0) {
+        tile4x1 = sk_tile_q8_0_4x1_avx2;
+        tile2x4 = sk_tile_q8_0_2x4_avx2;
+    }
     if (nx == 1) {
-        for (int64_t r = row_begin; r < row_end; r++) out[r] = dot1(cols, (const char *)w + (size_t)r * w_row, x);
+        int64_t r = row_begin;
+        if (tile4x1) {
+            for (; r + 4 <= row_end; r += 4) tile4x1(cols, (const char *)w + (size_t)r * w_row, w_row, x, x_stride, out + r, out_stride);
+        }
+        for (; r < row_end; r++) out[r] = dot1(cols, (const char *)w + (size_t)r * w_row, x);
+        return;
+    }
+    if (tile2x4) {
+        for (int64_t r0 = row_begin; r0 < row_end; r0 += ROW_TILE) {
+            const int64_t r1 = r0 + ROW_TILE < row_end ? r0 + ROW_TILE : row_end;
+            int64_t j = 0;
+            for (; j + 4 <= nx; j += 4) {
+                const char *xj = (const char *)x + (size_t)j * x_stride;
+                int64_t r = r0;
+                for (; r + 2 <= r1; r += 2) tile2x4(cols, (const char *)w + (size_t)r * w_row, w_row, xj, x_stride, out + j * out_stride + r, out_stride);
+                for (; r < r1; r++)
+                    for (int c = 0; c < 4; c++) out[(j + c) * out_stride + r] = dot1(cols, (const char *)w + (size_t)r * w_row, xj + (size_t)c * x_stride);
+            }
+            for (; j < nx; j++) {
+                const char *xj = (const char *)x + (size_t)j * x_stride;
+                for (int64_t r = r0; r < r1; r++) out[j * out_stride + r] = dot1(cols, (const char *)w + (size_t)r * w_row, xj);
+            }
+        }
         return;
     }
     for (int64_t r0 = row_begin; r0 < row_end; r0 += ROW_TILE) {

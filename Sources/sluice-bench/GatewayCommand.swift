@@ -100,7 +100,7 @@ struct GatewayCommand: AsyncParsableCommand {
         try await mock.stop()
         return GatewayReport(
             settings: .init(
-                connections: connections, durationSeconds: duration, latencyRequests: latencyRequests,
+                connections: connections, durationSeconds: duration,
                 command: ".build/release/sluice-bench " + CommandLine.arguments.dropFirst().joined(separator: " ")),
             direct: direct, sluice: sluice, litellm: peer, wrk: wrkLines, wrkSkipped: wrkSkipped,
             benchPeakResidentBytes: ProcessStats.read()?.peakResidentBytes ?? 0,

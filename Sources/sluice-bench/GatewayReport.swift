@@ -6,7 +6,6 @@ struct GatewayReport: Sendable {
     struct Settings: Sendable {
         var connections: Int
         var durationSeconds: Int
-        var latencyRequests: Int
         var command: String
     }
 

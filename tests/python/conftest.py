@@ -15,6 +15,9 @@ import pytest
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN_DIR = os.environ.get("SLUICE_BIN_DIR", os.path.join(ROOT, ".build", "debug"))
+LOCAL_MODEL = os.environ.get("SLUICE_TEST_MODEL") or os.path.join(
+    os.environ.get("SLUICE_HOME") or os.path.expanduser("~/.cache/sluice"), "models", "SmolLM2-135M-Instruct.Q4_1.gguf"
+)
 
 
 def _free_port() -> int:
@@ -75,7 +78,13 @@ models:
     model: gemini-fake
     base_url: http://127.0.0.1:{fakes["gemini"]}/v1beta
     api_key: env:FAKE_GEMINI_KEY
+  - name: local
+    backend: local
+    path: {LOCAL_MODEL}
+    threads: 2
 """
+    if not os.path.exists(LOCAL_MODEL):
+        raise RuntimeError(f"the default model is missing at {LOCAL_MODEL}: run `sluice models fetch` first")
     directory = tempfile.mkdtemp(prefix="sluice-sdk-")
     path = os.path.join(directory, "sluice.yaml")
     with open(path, "w") as handle:

@@ -151,4 +151,4 @@ def test_mid_stream_failure_raises(client):
 
 
 def test_models_list(client):
-    assert [m.id for m in client.models.list()] == ["gpt", "claude", "gemini"]
+    assert [m.id for m in client.models.list()] == ["gpt", "claude", "gemini", "local"]
