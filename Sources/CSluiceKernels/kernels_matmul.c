@@ -46,7 +46,7 @@ void sk_matmul(int weight_type, const void *w, int64_t cols, int64_t row_begin, 
     const dot1_fn dot1 = dot1_for(weight_type, avx2);
     if (!dot1) return;
     sk_tile_fn tile4x1 = 0, tile2x4 = 0;
-    if (0 && avx2 && weight_type == SK_TYPE_Q4_1) {
+    if (avx2 && weight_type == SK_TYPE_Q4_1) {
         tile4x1 = sk_tile_q4_1_4x1_avx2;
         tile2x4 = sk_tile_q4_1_2x4_avx2;
     } else if (avx2 && weight_type == SK_TYPE_Q8_0) {

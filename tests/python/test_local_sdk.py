@@ -73,7 +73,8 @@ def test_tools_refused_clearly(client):
 def test_anthropic_sdk_on_local(sluice):
     client = anthropic.Anthropic(base_url=sluice, api_key="unused", max_retries=0)
     message = client.messages.create(
-        model="local", max_tokens=24, temperature=0, messages=[{"role": "user", "content": PROMPT}]
+        model="local", max_tokens=24, messages=[{"role": "user", "content": PROMPT}],
+        extra_body={"temperature": 0},  # this SDK version no longer takes temperature as an argument
     )
     assert message.content[0].text == REFERENCE
     assert message.stop_reason == "max_tokens"
