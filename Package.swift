@@ -80,6 +80,9 @@ let package = Package(
             name: "sluice",
             dependencies: [
                 "SluiceGateway", "SluiceEngine",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

@@ -39,11 +39,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let level = try Self.level(logLevel ?? environment["SLUICE_LOG_LEVEL"] ?? "info")
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LoggingSystem.bootstrap { label in SluiceLogHandler(label: label, level: level) }
         let logger = Logger(label: "sluice")
         var gatewayConfig: GatewayConfig
         do {

@@ -8,11 +8,13 @@ import SluiceAPI
 struct GatewayMiddleware: RouterMiddleware {
     typealias Context = SluiceRequestContext
 
+    let requestIDs = RequestIDGenerator()
+
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         var context = context
-        let requestID = RequestIDGenerator.make()
+        let requestID = requestIDs.make()
         context.requestID = requestID
         context.logger[metadataKey: "request_id"] = .string(requestID)
         var response: Response

@@ -1,10 +1,19 @@
-/// Request ids: `req_` and 24 hex digits of randomness, unique enough to join logs, usage, and feedback.
-enum RequestIDGenerator {
-    static func make() -> String {
+import Synchronization
+
+/// Makes request ids: `req_`, a random per-process prefix, and a counter, as 24 hex digits. Unique
+/// across restarts and replicas (the prefix) and cheap (no system call per request).
+final class RequestIDGenerator: Sendable {
+    private let prefix: String
+    private let counter = Atomic<UInt64>(0)
+
+    init() {
         var generator = SystemRandomNumberGenerator()
-        let high = generator.next() as UInt64
-        let low = generator.next() as UInt32
-        return "req_" + hex(high, digits: 16) + hex(UInt64(low), digits: 8)
+        prefix = "req_" + Self.hex(UInt64(generator.next() as UInt32), digits: 8)
+    }
+
+    func make() -> String {
+        let value = counter.add(1, ordering: .relaxed).newValue
+        return prefix + Self.hex(value, digits: 16)
     }
 
     private static func hex(_ value: UInt64, digits: Int) -> String {
