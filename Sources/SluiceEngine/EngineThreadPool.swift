@@ -9,24 +9,32 @@ import Darwin
 
 /// The engine's own compute threads.
 ///
-/// `threadCount - 1` dedicated pthreads plus the calling thread execute each parallel region; they spin
-/// briefly between regions and then sleep on a condition variable. Regions allocate nothing: the body is
-/// borrowed (`withoutActuallyEscaping`) for the duration of the call. Never runs on Swift concurrency's
-/// cooperative pool.
+/// `threadCount - 1` dedicated pthreads plus the calling thread execute each parallel region. Work is
+/// split into chunks claimed from a shared atomic ticket (as ggml does), so a worker that the OS has
+/// descheduled never stalls a region: whoever is running takes the remaining chunks. Workers spin
+/// briefly between regions and then sleep on a condition variable. Regions allocate nothing: the body
+/// is borrowed (`withoutActuallyEscaping`) for the duration of the call. Never runs on Swift
+/// concurrency's cooperative pool.
 public final class EngineThreadPool: @unchecked Sendable {
     /// Threads taking part in each region, including the caller.
     public let threadCount: Int
 
-    private var job: ((Int) -> Void)?
+    private var job: ((Int, Int) -> Void)?
+    private var jobChunks: Int = 0
+    /// Bumped once per region; workers wake on change.
     private let generation: ManagedAtomic<Int> = ManagedAtomic<Int>(0)
-    private let pending: ManagedAtomic<Int> = ManagedAtomic<Int>(0)
+    /// `generation << 32 | next chunk`; the closed marker stops late claims after a region ends.
+    private let ticket: ManagedAtomic<Int> = ManagedAtomic<Int>(0)
+    private let completed: ManagedAtomic<Int> = ManagedAtomic<Int>(0)
+    private let inflight: ManagedAtomic<Int> = ManagedAtomic<Int>(0)
     private let sleepers: ManagedAtomic<Int> = ManagedAtomic<Int>(0)
     private let stopping: ManagedAtomic<Bool> = ManagedAtomic<Bool>(false)
     private let mutex: UnsafeMutablePointer<pthread_mutex_t> = .allocate(capacity: 1)
     private let condition: UnsafeMutablePointer<pthread_cond_t> = .allocate(capacity: 1)
     private var threads: [pthread_t] = []
     /// Spin iterations before a waiting worker goes to sleep.
-    private let spinLimit: Int = 50_000
+    private let spinLimit: Int = 20_000
+    private static let closedChunk: Int = 0x7FFF_FFFF
 
     /// Starts `threads - 1` worker threads (at least one thread in total).
     public init(threads: Int) {
@@ -65,41 +73,53 @@ public final class EngineThreadPool: @unchecked Sendable {
         condition.deallocate()
     }
 
-    /// Runs `body(threadIndex)` once on every thread (`0..<threadCount`) and returns when all are done.
+    /// Runs `body(thread, chunk)` for every chunk in `0..<chunks`, spread over the threads, and returns
+    /// when all chunks are done. `thread` (in `0..<threadCount`) identifies per-thread scratch space.
     /// Must not be called re-entrantly or from two threads at once.
-    public func run(_ body: (Int) -> Void) {
-        if threads.isEmpty {
-            body(0)
+    public func run(chunks: Int, _ body: (_ thread: Int, _ chunk: Int) -> Void) {
+        guard chunks > 0 else { return }
+        if threads.isEmpty || chunks == 1 {
+            for chunk: Int in 0..<chunks { body(0, chunk) }
             return
         }
-        withoutActuallyEscaping(body) { (escapable: @escaping (Int) -> Void) in
+        withoutActuallyEscaping(body) { (escapable: @escaping (Int, Int) -> Void) in
             job = escapable
-            pending.store(threads.count, ordering: .relaxed)
-            generation.wrappingIncrement(ordering: .sequentiallyConsistent)
+            jobChunks = chunks
+            completed.store(0, ordering: .relaxed)
+            let current: Int = generation.load(ordering: .relaxed) &+ 1
+            ticket.store((current & 0x7FFF_FFFF) << 32, ordering: .sequentiallyConsistent)
+            generation.store(current, ordering: .sequentiallyConsistent)
             if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
                 pthread_mutex_lock(mutex)
                 pthread_cond_broadcast(condition)
                 pthread_mutex_unlock(mutex)
             }
-            escapable(0)
+            work(thread: 0, generation: current)
             var spins: Int = 0
-            while pending.load(ordering: .acquiring) > 0 {
+            while completed.load(ordering: .acquiring) < chunks {
                 spins += 1
-                // Yield when oversubscribed so a descheduled worker can finish.
                 if spins < 20_000 { sk_cpu_relax() } else { sched_yield() }
             }
+            // Close the ticket so late workers cannot touch `job`, then wait for any that got in.
+            ticket.store(((current & 0x7FFF_FFFF) << 32) | Self.closedChunk, ordering: .sequentiallyConsistent)
+            while inflight.load(ordering: .sequentiallyConsistent) > 0 { sk_cpu_relax() }
             job = nil
         }
     }
 
-    /// Splits `0..<count` into `threadCount` contiguous chunks (multiples of `granularity`) and runs
-    /// `body(range)` for each non-empty chunk in parallel.
+    /// Splits `0..<count` into about `4 × threadCount` chunks (multiples of `granularity`) and runs
+    /// `body(range)` for each in parallel.
     public func parallelFor(_ count: Int, granularity: Int = 1, _ body: (Range<Int>) -> Void) {
-        let workers: Int = threadCount
-        run { (index: Int) in
-            let range: Range<Int> = Self.chunk(count, part: index, of: workers, granularity: granularity)
-            if !range.isEmpty { body(range) }
+        let parts: Int = Self.chunkCount(count, threads: threadCount, granularity: granularity)
+        run(chunks: parts) { (_: Int, chunk: Int) in
+            body(Self.chunk(count, part: chunk, of: parts, granularity: granularity))
         }
+    }
+
+    /// How many chunks to cut `count` items into: about four per thread, none smaller than `granularity`.
+    static func chunkCount(_ count: Int, threads: Int, granularity: Int) -> Int {
+        let units: Int = (count + granularity - 1) / granularity
+        return max(1, min(units, threads == 1 ? 1 : threads * 4))
     }
 
     /// The `part`-th of `parts` near-equal chunks of `0..<count`, aligned to `granularity`.
@@ -108,6 +128,22 @@ public final class EngineThreadPool: @unchecked Sendable {
         let start: Int = min(count, units * part / parts * granularity)
         let end: Int = min(count, units * (part + 1) / parts * granularity)
         return start..<end
+    }
+
+    /// Claims and runs chunks of region `generation` until none are left.
+    private func work(thread: Int, generation current: Int) {
+        guard let body: (Int, Int) -> Void = job else { return }
+        let chunks: Int = jobChunks
+        let tag: Int = (current & 0x7FFF_FFFF) << 32
+        while true {
+            let value: Int = ticket.load(ordering: .acquiring)
+            guard value & ~0xFFFF_FFFF == tag else { return }
+            let chunk: Int = value & 0xFFFF_FFFF
+            guard chunk < chunks else { return }
+            guard ticket.compareExchange(expected: value, desired: value + 1, ordering: .acquiringAndReleasing).exchanged else { continue }
+            body(thread, chunk)
+            completed.wrappingIncrement(ordering: .releasing)
+        }
     }
 
     private func workerLoop(index: Int) {
@@ -132,8 +168,11 @@ public final class EngineThreadPool: @unchecked Sendable {
             }
             seen = current
             if stopping.load(ordering: .acquiring) { return }
-            if let body: (Int) -> Void = job { body(index) }
-            pending.wrappingDecrement(ordering: .releasing)
+            inflight.wrappingIncrement(ordering: .sequentiallyConsistent)
+            let value: Int = ticket.load(ordering: .sequentiallyConsistent)
+            let open: Bool = value >> 32 == (current & 0x7FFF_FFFF) && value & 0xFFFF_FFFF != Self.closedChunk
+            if open { work(thread: index, generation: current) }
+            inflight.wrappingDecrement(ordering: .sequentiallyConsistent)
         }
     }
 }

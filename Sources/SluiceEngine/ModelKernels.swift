@@ -28,8 +28,9 @@ extension InferenceEngine {
     }
 
     /// Computes `outputs[i] = activations · matrices[i]ᵀ` for up to three matrices sharing one quantized input
-    /// (rows of `state.quantized`, `stride` bytes apart), splitting each matrix's rows across the threads.
-    /// `epilogue(rows)` runs on the thread that produced output rows `rows` of the first matrix (for fusing).
+    /// (rows of `state.quantized`, `stride` bytes apart). Rows are cut into chunks claimed by the threads;
+    /// when `second` has as many rows as `first`, a chunk computes the same rows of both, then runs
+    /// `epilogue(rows)` on them (for fusing SiLU×up or the residual add).
     func project(
         _ first: (WeightMatrix, UnsafeMutablePointer<Float>),
         _ second: (WeightMatrix, UnsafeMutablePointer<Float>)? = nil,
@@ -38,18 +39,26 @@ extension InferenceEngine {
     ) {
         let quantized: UnsafeMutableRawPointer = state.quantized
         let threads: Int = pool.threadCount
-        pool.run { (thread: Int) in
-            let rows: Range<Int> = EngineThreadPool.chunk(first.0.rows, part: thread, of: threads, granularity: 16)
-            Self.multiply(first.0, rows: rows, input: quantized, stride: stride, count: count, output: first.1)
-            if let second {
-                let rows2: Range<Int> = EngineThreadPool.chunk(second.0.rows, part: thread, of: threads, granularity: 16)
-                Self.multiply(second.0, rows: rows2, input: quantized, stride: stride, count: count, output: second.1)
+        let paired: Bool = second.map { $0.0.rows == first.0.rows } ?? false
+        let firstChunks: Int = EngineThreadPool.chunkCount(first.0.rows, threads: threads, granularity: 16)
+        let secondChunks: Int = (second == nil || paired) ? 0 : EngineThreadPool.chunkCount(second!.0.rows, threads: threads, granularity: 16)
+        let thirdChunks: Int = third == nil ? 0 : EngineThreadPool.chunkCount(third!.0.rows, threads: threads, granularity: 16)
+        pool.run(chunks: firstChunks + secondChunks + thirdChunks) { (_: Int, chunk: Int) in
+            if chunk < firstChunks {
+                let rows: Range<Int> = EngineThreadPool.chunk(first.0.rows, part: chunk, of: firstChunks, granularity: 16)
+                Self.multiply(first.0, rows: rows, input: quantized, stride: stride, count: count, output: first.1)
+                if paired, let second {
+                    Self.multiply(second.0, rows: rows, input: quantized, stride: stride, count: count, output: second.1)
+                }
+                if let epilogue, !rows.isEmpty { epilogue(rows) }
+            } else if chunk < firstChunks + secondChunks, let second {
+                let rows: Range<Int> = EngineThreadPool.chunk(second.0.rows, part: chunk - firstChunks, of: secondChunks, granularity: 16)
+                Self.multiply(second.0, rows: rows, input: quantized, stride: stride, count: count, output: second.1)
+            } else if let third {
+                let part: Int = chunk - firstChunks - secondChunks
+                let rows: Range<Int> = EngineThreadPool.chunk(third.0.rows, part: part, of: thirdChunks, granularity: 16)
+                Self.multiply(third.0, rows: rows, input: quantized, stride: stride, count: count, output: third.1)
             }
-            if let third {
-                let rows3: Range<Int> = EngineThreadPool.chunk(third.0.rows, part: thread, of: threads, granularity: 16)
-                Self.multiply(third.0, rows: rows3, input: quantized, stride: stride, count: count, output: third.1)
-            }
-            if let epilogue, !rows.isEmpty { epilogue(rows) }
         }
     }
 

@@ -83,26 +83,20 @@ extension InferenceEngine {
             sk_fp32_to_fp16_row(v, cache.values + slot, Int64(c.kvDim))
         }
 
-        // Causal attention, one (entry, head) pair per work item, interleaved across threads for balance.
-        let threads: Int = pool.threadCount
-        let items: Int = n * c.headCount
+        // Causal attention, one (entry, head) pair per chunk; scratch is per thread.
         let groupSize: Int = c.headCount / c.kvHeadCount
         let scale: Float = 1 / Float(c.headDim).squareRoot()
         let keys: UnsafeMutablePointer<UInt16> = cache.keys + layerOffset
         let values: UnsafeMutablePointer<UInt16> = cache.values + layerOffset
         let scoresStride: Int = contextLength
-        pool.run { (thread: Int) in
-            var item: Int = thread
-            while item < items {
-                let b: Int = item / c.headCount
-                let h: Int = item % c.headCount
-                let entry: BatchToken = entries[b]
-                sk_attention_head(
-                    s.q + b * c.qDim + h * c.headDim, keys, values, self.cache.blockTable(entry.sequence),
-                    Int64(self.cache.blockSize), Int64(c.kvDim), Int64((h / groupSize) * c.headDim), Int64(c.headDim),
-                    Int64(entry.position + 1), scale, s.scores + thread * scoresStride, s.attention + b * c.qDim + h * c.headDim)
-                item += threads
-            }
+        pool.run(chunks: n * c.headCount) { (thread: Int, item: Int) in
+            let b: Int = item / c.headCount
+            let h: Int = item % c.headCount
+            let entry: BatchToken = entries[b]
+            sk_attention_head(
+                s.q + b * c.qDim + h * c.headDim, keys, values, self.cache.blockTable(entry.sequence),
+                Int64(self.cache.blockSize), Int64(c.kvDim), Int64((h / groupSize) * c.headDim), Int64(c.headDim),
+                Int64(entry.position + 1), scale, s.scores + thread * scoresStride, s.attention + b * c.qDim + h * c.headDim)
         }
 
         // Output projection; each thread adds its own output rows into the residual stream.
