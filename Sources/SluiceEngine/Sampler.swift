@@ -46,19 +46,35 @@ public struct Sampler {
         }
         if !penalized { for i: Int in 0..<n { adjusted[i] = logits[i] } }
 
-        // Candidates sorted by logit, descending (partial when top-k bounds them).
-        var candidates: [Int32] = Array(0..<Int32(n))
         let k: Int = params.topK > 0 ? min(params.topK, n) : n
         let values: [Float] = adjusted
+        if k == n && params.topP >= 1 && params.minP <= 0 {
+            return Self.drawUnordered(values, count: n, temperature: params.temperature, random: &random)
+        }
+        // Candidates sorted by logit, descending. Top-k bounds them with a partial selection; otherwise
+        // only tokens within a factor 1e-7 of the most likely one are sorted, which is exact whenever
+        // they cover top_p (checked below, falling back to a full sort when they do not).
+        var candidates: [Int32]
+        var wholeMass: Float?
         if k < n {
             candidates = Self.largest(values, count: n, k: k)
+        } else if let likely = Self.likely(
+            values, count: n, temperature: params.temperature,
+            // min_p alone never keeps a token below 1e-7 of the top one, so it needs no coverage.
+            topP: params.topP < 1 ? params.topP : (params.minP >= 1e-7 ? 0 : 1))
+        {
+            candidates = likely.tokens
+            wholeMass = likely.total
+            candidates.sort { values[Int($0)] > values[Int($1)] }
         } else {
+            candidates = Array(0..<Int32(n))
             candidates.sort { values[Int($0)] > values[Int($1)] }
         }
-        // Temperature softmax over the candidates.
+        // Temperature softmax over the candidates (normalised over the whole vocabulary when the
+        // unlikely tail was left out, so top_p and min_p see exact probabilities).
         let maxLogit: Float = values[Int(candidates[0])]
         var probs: [Float] = candidates.map { expf((values[Int($0)] - maxLogit) / params.temperature) }
-        var total: Float = probs.reduce(0, +)
+        var total: Float = wholeMass ?? probs.reduce(0, +)
         for i: Int in probs.indices { probs[i] /= total }
         var keep: Int = probs.count
         if params.topP < 1 {
@@ -84,6 +100,51 @@ public struct Sampler {
             if draw < 0 { return candidates[i] }
         }
         return candidates[keep - 1]
+    }
+
+    /// Plain temperature sampling over every token: the draw needs no ordering.
+    static func drawUnordered(
+        _ values: [Float], count n: Int, temperature: Float, random: inout SamplerRandom
+    ) -> Int32 {
+        var maxLogit: Float = -.infinity
+        for i: Int in 0..<n where values[i] > maxLogit { maxLogit = values[i] }
+        var weights: [Float] = [Float](repeating: 0, count: n)
+        var total: Float = 0
+        for i: Int in 0..<n {
+            let weight: Float = expf((values[i] - maxLogit) / temperature)
+            weights[i] = weight
+            total += weight
+        }
+        var draw: Float = random.nextUnitFloat() * total
+        var last: Int = 0
+        for i: Int in 0..<n where weights[i] > 0 {
+            draw -= weights[i]
+            last = i
+            if draw < 0 { return Int32(i) }
+        }
+        return Int32(last)
+    }
+
+    /// The tokens whose probability is at least 1e-7 of the most likely one, if their share of the
+    /// whole distribution reaches `topP` (so the nucleus lies inside them); otherwise nil.
+    static func likely(
+        _ values: [Float], count n: Int, temperature: Float, topP: Float
+    ) -> (tokens: [Int32], total: Float)? {
+        var maxLogit: Float = -.infinity
+        for i: Int in 0..<n where values[i] > maxLogit { maxLogit = values[i] }
+        let cutoff: Float = maxLogit + temperature * logf(1e-7)
+        var kept: [Int32] = []
+        var keptMass: Float = 0
+        var total: Float = 0
+        for i: Int in 0..<n {
+            let weight: Float = expf((values[i] - maxLogit) / temperature)
+            total += weight
+            if values[i] >= cutoff {
+                kept.append(Int32(i))
+                keptMass += weight
+            }
+        }
+        return keptMass >= min(topP, 1) * total ? (kept, total) : nil
     }
 
     /// Writes penalized logits into `adjusted`; returns false when no penalty is active.
