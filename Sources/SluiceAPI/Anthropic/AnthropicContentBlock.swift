@@ -60,12 +60,6 @@ public struct AnthropicToolResult: Sendable, Hashable {
     }
 }
 
-/// The `content` of a `tool_result`: a plain string or an array of blocks.
-public enum AnthropicToolResultContent: Sendable, Hashable {
-    case text(String)
-    case blocks([AnthropicContentBlock])
-}
-
 extension AnthropicContentBlock: Codable {
     private enum CodingKeys: String, CodingKey {
         case type, text, source, id, name, input, thinking, signature, data
@@ -176,25 +170,6 @@ extension AnthropicImageSource: Codable {
             try container.encode(url, forKey: .url)
         case .other(let value):
             try value.encode(to: encoder)
-        }
-    }
-}
-
-extension AnthropicToolResultContent: Codable {
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let text = try? container.decode(String.self) {
-            self = .text(text)
-        } else {
-            self = .blocks(try container.decode([AnthropicContentBlock].self))
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .text(let text): try container.encode(text)
-        case .blocks(let blocks): try container.encode(blocks)
         }
     }
 }

@@ -10,8 +10,9 @@ public struct AnthropicMessage: Codable, Sendable, Hashable {
     }
 }
 
-/// A message's `content`: a string (shorthand for one text block) or an array of blocks.
-public enum AnthropicMessageContent: Sendable, Hashable {
+/// A string (shorthand for one text block) or an array of content blocks. The Messages API uses this
+/// shape for a message's `content`, the top-level `system` prompt, and a `tool_result`'s `content`.
+public enum AnthropicContent: Sendable, Hashable {
     case text(String)
     case blocks([AnthropicContentBlock])
 
@@ -23,39 +24,7 @@ public enum AnthropicMessageContent: Sendable, Hashable {
         }
     }
 
-    /// All text blocks joined without separators.
-    public var text: String {
-        var result = ""
-        for case .text(let text, _) in blocks { result += text }
-        return result
-    }
-}
-
-extension AnthropicMessageContent: Codable {
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let text = try? container.decode(String.self) {
-            self = .text(text)
-        } else {
-            self = .blocks(try container.decode([AnthropicContentBlock].self))
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .text(let text): try container.encode(text)
-        case .blocks(let blocks): try container.encode(blocks)
-        }
-    }
-}
-
-/// The top-level `system` prompt: a string, or text blocks (which may carry `cache_control`).
-public enum AnthropicSystemPrompt: Sendable, Hashable {
-    case text(String)
-    case blocks([AnthropicContentBlock])
-
-    /// The prompt's text blocks, in order.
+    /// The text blocks, in order.
     public var texts: [String] {
         switch self {
         case .text(let text): return [text]
@@ -65,9 +34,19 @@ public enum AnthropicSystemPrompt: Sendable, Hashable {
             return result
         }
     }
+
+    /// All text blocks joined without separators.
+    public var text: String { texts.joined() }
 }
 
-extension AnthropicSystemPrompt: Codable {
+/// A message's `content`.
+public typealias AnthropicMessageContent = AnthropicContent
+/// The top-level `system` prompt (its text blocks may carry `cache_control`).
+public typealias AnthropicSystemPrompt = AnthropicContent
+/// A `tool_result` block's `content`.
+public typealias AnthropicToolResultContent = AnthropicContent
+
+extension AnthropicContent: Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if let text = try? container.decode(String.self) {
