@@ -42,7 +42,10 @@ enum ErrorResponse {
             switch error.status {
             case .notFound: return .notFound("Unknown path. See GET /v1/models, POST /v1/chat/completions, POST /v1/messages.")
             case .methodNotAllowed: return .methodNotAllowed("Method not allowed for this path.")
-            case .contentTooLarge: return .payloadTooLarge(limit: 0)
+            case .contentTooLarge:
+                return APIError(
+                    status: 413, message: "Request body is too large.", type: "invalid_request_error",
+                    code: "request_too_large")
             default:
                 return APIError(
                     status: Int(error.status.code), message: error.body ?? error.status.reasonPhrase,
