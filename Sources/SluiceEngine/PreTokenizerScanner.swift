@@ -57,17 +57,7 @@ struct PreTokenizerScanner {
             }
             var whitespaceCount: Int = 0
             while cls(pos + whitespaceCount) == .whitespace { whitespaceCount += 1 }
-            if whitespaceCount > 1 && pos + whitespaceCount < end {
-                pos += whitespaceCount - 1
-                emit(&previous, pos)
-                continue
-            }
-            if whitespaceCount > 0 {
-                pos += whitespaceCount
-                emit(&previous, pos)
-                continue
-            }
-            pos += 1
+            pos = Self.afterWhitespace(pos, count: whitespaceCount, end: end)
             emit(&previous, pos)
         }
     }
@@ -154,20 +144,18 @@ struct PreTokenizerScanner {
                 emit(&previous, pos)
                 continue
             }
-            // \s+(?!\S)
-            if whitespaceCount > 1 && pos + whitespaceCount < end {
-                pos += whitespaceCount - 1
-                emit(&previous, pos)
-                continue
-            }
-            if whitespaceCount > 0 {
-                pos += whitespaceCount
-                emit(&previous, pos)
-                continue
-            }
-            pos += 1
+            pos = Self.afterWhitespace(pos, count: whitespaceCount, end: end)
             emit(&previous, pos)
         }
+    }
+
+    /// Where a piece starting at `pos` with `count` whitespace characters ends: `\s+(?!\S)` leaves the
+    /// last space of a run to the word after it, `\s+` takes a run that ends the text, and anything
+    /// else is one character on its own.
+    @inline(__always) static func afterWhitespace(_ pos: Int, count: Int, end: Int) -> Int {
+        if count > 1 && pos + count < end { return pos + count - 1 }
+        if count > 0 { return pos + count }
+        return pos + 1
     }
 
     @inline(__always)

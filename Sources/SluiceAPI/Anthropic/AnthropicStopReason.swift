@@ -5,15 +5,6 @@ public struct AnthropicStopReason: RawRepresentable, Codable, Sendable, Hashable
     public init(rawValue: String) { self.rawValue = rawValue }
     public init(stringLiteral value: String) { self.rawValue = value }
 
-    public init(from decoder: any Decoder) throws {
-        rawValue = try decoder.singleValueContainer().decode(String.self)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
-
     /// The model reached a natural stopping point.
     public static let endTurn: AnthropicStopReason = "end_turn"
     /// The output hit `max_tokens` or the model's limit.

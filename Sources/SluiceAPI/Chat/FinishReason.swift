@@ -6,15 +6,6 @@ public struct FinishReason: RawRepresentable, Codable, Sendable, Hashable, Expre
     public init(rawValue: String) { self.rawValue = rawValue }
     public init(stringLiteral value: String) { self.rawValue = value }
 
-    public init(from decoder: any Decoder) throws {
-        rawValue = try decoder.singleValueContainer().decode(String.self)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
-
     public static let stop: FinishReason = "stop"
     public static let length: FinishReason = "length"
     public static let toolCalls: FinishReason = "tool_calls"
