@@ -22,6 +22,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-atomics.git", from: "1.3.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // The wire language: Codable value types, no I/O.
@@ -49,11 +52,22 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // What must not be lost: keys, prices, budgets, usage; SQLite and PostgreSQL stores.
+        .target(
+            name: "SluiceLedger",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: strict
+        ),
         // HTTP server and request pipeline.
         .target(
             name: "SluiceGateway",
             dependencies: [
-                "SluiceAPI", "SluiceProviders",
+                "SluiceAPI", "SluiceProviders", "SluiceLedger",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -115,6 +129,7 @@ let package = Package(
         ),
         .testTarget(name: "SluiceAPITests", dependencies: ["SluiceAPI"]),
         .testTarget(name: "SluiceEngineTests", dependencies: ["SluiceEngine"]),
+        .testTarget(name: "SluiceLedgerTests", dependencies: ["SluiceLedger"]),
         .testTarget(
             name: "SluiceProvidersTests",
             dependencies: [
