@@ -97,7 +97,7 @@ let package = Package(
         .executableTarget(
             name: "sluice",
             dependencies: [
-                "SluiceGateway", "SluiceEngine",
+                "SluiceGateway", "SluiceEngine", "SluiceLedger",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -108,7 +108,7 @@ let package = Package(
         .executableTarget(
             name: "sluice-bench",
             dependencies: [
-                "SluiceGateway", "SluiceTesting", "SluiceEngine",
+                "SluiceGateway", "SluiceTesting", "SluiceEngine", "SluiceLedger",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -140,7 +140,7 @@ let package = Package(
         .testTarget(
             name: "SluiceGatewayTests",
             dependencies: [
-                "SluiceGateway", "SluiceTesting",
+                "SluiceGateway", "SluiceTesting", "SluiceLedger",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

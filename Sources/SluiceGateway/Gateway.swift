@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Foundation
 import Hummingbird
 import Logging
 import NIOCore
@@ -6,12 +7,13 @@ import NIOPosix
 import ServiceLifecycle
 import UnixSignals
 import SluiceAPI
+import SluiceLedger
 import SluiceProviders
 
 /// The Sluice HTTP gateway: the routes, the providers behind them, and their lifecycle.
 ///
 /// ```swift
-/// let gateway = try Gateway(config: config, logger: logger)
+/// let gateway = try await Gateway(config: config, logger: logger)
 /// try await gateway.run()          // until SIGTERM/SIGINT; in-flight requests finish
 /// ```
 public struct Gateway: Sendable {
@@ -19,11 +21,23 @@ public struct Gateway: Sendable {
     public let logger: Logger
     let httpClient: HTTPClient
     let registry: ModelRegistry
+    /// The ledger, when one is configured (its store is open and migrated).
+    public let ledger: Ledger?
+    /// The exact-match response cache (in this process's memory), when the ledger is on.
+    let responseCache: ResponseCache?
 
-    /// Builds providers for every configured model over one pooled HTTP client.
-    public init(config: GatewayConfig, logger: Logger) throws {
+    /// Builds providers for every configured model over one pooled HTTP client, and opens the ledger's
+    /// store (creating or upgrading its schema).
+    public init(config: GatewayConfig, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment) async throws {
+        if config.auth.keysRequired && config.ledger.location == .off {
+            throw ConfigError(source: "config", line: nil, message: "auth requires keys, but the ledger is off: keys live in the ledger")
+        }
         self.config = config
         self.logger = logger
+        self.ledger = try await LedgerFactory.open(config: config, logger: logger, environment: environment)
+        self.responseCache = ledger == nil ? nil : ResponseCache(
+            maxBytes: config.ledger.responseCache.maxBytes,
+            ttl: .milliseconds(Int64(config.ledger.responseCache.ttlSeconds * 1000)))
         self.httpClient = Self.makeHTTPClient(config: config)
         let http = UpstreamHTTP(client: httpClient)
         var providers: [any ChatProvider] = []
@@ -37,7 +51,10 @@ public struct Gateway: Sendable {
     public func buildRouter() -> Router<SluiceRequestContext> {
         let router = Router(context: SluiceRequestContext.self)
         router.add(middleware: GatewayMiddleware())
-        let responder = ChatResponder(registry: registry)
+        let responder = ChatResponder(
+            registry: registry, ledger: ledger, auth: config.auth,
+            models: Dictionary(config.models.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first }),
+            caching: responseCache.map(ResponseCaching.init))
         let chat = ChatCompletionsRoute(responder: responder, maxBodyBytes: config.server.maxBodyBytes)
         let messages = MessagesRoute(responder: responder, maxBodyBytes: config.server.maxBodyBytes)
         let models = ModelsRoute(models: config.models)
@@ -52,6 +69,8 @@ public struct Gateway: Sendable {
         router.get("/models", use: models.handle)
         router.get("/healthz", use: health.health)
         router.get("/readyz", use: health.ready)
+        AdminRoutes(ledger: ledger, maxBodyBytes: config.server.maxBodyBytes)
+            .register(on: router, adminKey: config.auth.adminKey)
         return router
     }
 
@@ -82,8 +101,9 @@ public struct Gateway: Sendable {
         try await makeServiceGroup(gracefulShutdownSignals: gracefulShutdownSignals, onServerRunning: onServerRunning).run()
     }
 
-    /// The services of a running gateway: the HTTP server, then the upstream client (shut down last, so
-    /// that streams still in flight during a graceful shutdown can finish).
+    /// The services of a running gateway: the HTTP server, the ledger, then the upstream client. They
+    /// shut down in reverse: the server stops taking requests and lets in-flight ones finish, then the
+    /// ledger commits what is queued and closes its store, then upstream connections close.
     public func makeServiceGroup(
         gracefulShutdownSignals: [UnixSignal],
         onServerRunning: @escaping @Sendable (any Channel) async -> Void
@@ -91,7 +111,9 @@ public struct Gateway: Sendable {
         let app = buildApplication(onServerRunning: onServerRunning)
         return ServiceGroup(
             configuration: .init(
-                services: [.init(service: HTTPClientService(client: httpClient)), .init(service: app)],
+                services: [.init(service: HTTPClientService(client: httpClient))]
+                    + (ledger.map { [.init(service: LedgerService(ledger: $0))] } ?? [])
+                    + [.init(service: app)],
                 gracefulShutdownSignals: gracefulShutdownSignals, cancellationSignals: [],
                 logger: logger))
     }

@@ -10,9 +10,11 @@ enum SluiceServer {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("sluice").path
     }
 
-    /// The configuration file's text.
+    /// The configuration file's text (the ledger off: this measures the core request path).
     static func config(upstreamPort: Int) -> String {
         """
+        ledger:
+          store: off
         models:
           - name: mock
             backend: openai

@@ -46,7 +46,7 @@ struct ServeCommand: AsyncParsableCommand {
             if let path = config ?? environment["SLUICE_CONFIG"] {
                 gatewayConfig = try GatewayConfig.load(path: path, environment: environment)
             } else {
-                gatewayConfig = GatewayConfig()
+                gatewayConfig = GatewayConfig(ledger: LedgerConfig(location: .sqlite(path: nil)))
             }
             try gatewayConfig.addCommandLineModels(models, keys: modelKeys, environment: environment)
         } catch {
@@ -55,7 +55,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let host { gatewayConfig.server.host = host }
         if let port { gatewayConfig.server.port = port }
         try await DefaultModel.addIfNoneConfigured(&gatewayConfig, logger: logger)
-        let gateway = try Gateway(config: gatewayConfig, logger: logger)
+        let gateway = try await Gateway(config: gatewayConfig, logger: logger)
         let address = "\(gatewayConfig.server.host):\(gatewayConfig.server.port)"
         try await gateway.run(onServerRunning: { channel in
             logger.notice("sluice listening", metadata: ["address": "\(channel.localAddress?.description ?? address)"])

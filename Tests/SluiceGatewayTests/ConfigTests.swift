@@ -1,11 +1,12 @@
 import SluiceGateway
+import SluiceLedger
 import SluiceProviders
 import Testing
 
 /// `sluice.yaml` parsing: good files load; bad ones fail naming the line and the problem.
 @Suite("Config")
 struct ConfigTests {
-    let environment = ["DS_KEY": "sk-test", "ANTHROPIC_KEY": "ak-test"]
+    let environment = ["DS_KEY": "sk-test", "ANTHROPIC_KEY": "ak-test", "ADMIN": "admin-key-0123456789"]
 
     @Test("a full config loads")
     func loads() throws {
@@ -14,6 +15,13 @@ struct ConfigTests {
               host: 0.0.0.0
               port: 9000
               max_body_bytes: 2048
+            ledger:
+              path: /tmp/sluice-config-test.sqlite
+              retention_days: 30
+              exchange_rates: {CNY: 7.1}
+              response_cache: {max_bytes: 1000000, ttl_seconds: 60}
+            auth:
+              admin_key: env:ADMIN
             models:
               - name: ds
                 backend: openai
@@ -23,7 +31,13 @@ struct ConfigTests {
                 headers: {X-Title: demo}
                 extra_body: {enable_thinking: false, top_k: 20}
                 timeouts: {connect: 3, first_byte: 30.5}
-                price: {input: 2, cached_input: 0.5, output: 8, currency: cny}
+                price:
+                  input: 2
+                  cached_input: 0.5
+                  output: 8
+                  currency: cny
+                  off_peak: [{start: "16:30", end: "00:30", discount: 50%}]
+                max_output_tokens: 8192
                 capacity: 64
                 tags: [cheap, zh]
               - name: claude
@@ -44,10 +58,20 @@ struct ConfigTests {
         #expect(ds.endpoint.extraBody["top_k"] == .int(20))
         #expect(ds.endpoint.timeouts.connect == 3)
         #expect(ds.endpoint.timeouts.firstByte == 30.5)
-        #expect(ds.price == Price(input: 2, cachedInput: 0.5, output: 8, currency: "CNY"))
+        #expect(
+            ds.price == ModelPrice(
+                currency: .cny, input: 2_000_000_000, cachedInput: 500_000_000, output: 8_000_000_000,
+                offPeak: [try OffPeakWindow(startMinute: 990, endMinute: 30, discountBasisPoints: 5000)]))
+        #expect(ds.maxOutputTokens == 8192)
+        #expect(config.ledger.location == .sqlite(path: "/tmp/sluice-config-test.sqlite"))
+        #expect(config.ledger.retentionDays == 30)
+        #expect(config.ledger.exchangeRates.nanosPerBase[.cny] == 7_100_000_000)
+        #expect(config.ledger.responseCache == ResponseCacheConfig(maxBytes: 1_000_000, ttlSeconds: 60))
+        #expect(config.auth.adminKey == "admin-key-0123456789")
+        #expect(config.auth.keysRequired)
         #expect(ds.capacity == 64)
         #expect(ds.tags == ["cheap", "zh"])
-        #expect(ds.line == 6)
+        #expect(ds.line == 13)
         #expect(config.models[1].endpoint.baseURL == "https://api.anthropic.com")
     }
 
@@ -71,7 +95,15 @@ struct ConfigTests {
         Bad(name: "openai without base_url", yaml: "models:\n  - name: a\n    backend: openai\n", line: 2, fragment: "needs a 'base_url'"),
         Bad(name: "local without path", yaml: "models:\n  - name: a\n    backend: local\n", line: 2, fragment: "needs a 'path'"),
         Bad(name: "models not a list", yaml: "models:\n  name: a\n", line: 2, fragment: "must be a list"),
-        Bad(name: "bad currency", yaml: "models:\n  - name: a\n    backend: gemini\n    price: {input: 1, output: 2, currency: EUR}\n", line: 4, fragment: "USD or CNY"),
+        Bad(name: "currency without a rate", yaml: "models:\n  - name: a\n    backend: gemini\n    price: {input: 1, output: 2, currency: EUR}\n", line: 2, fragment: "no rate for it"),
+        Bad(name: "off-peak time out of range", yaml: "models:\n  - name: a\n    backend: gemini\n    price:\n      input: 1\n      output: 2\n      off_peak: [{start: \"25:00\", end: \"01:00\", discount: 50}]\n", line: 7, fragment: "HH:MM"),
+        Bad(name: "off-peak discount over 100%", yaml: "models:\n  - name: a\n    backend: gemini\n    price:\n      input: 1\n      output: 2\n      off_peak: [{start: \"16:30\", end: \"00:30\", discount: 150}]\n", line: 7, fragment: "between 0% and 100%"),
+        Bad(name: "price with too many decimals", yaml: "models:\n  - name: a\n    backend: gemini\n    price: {input: 0.0000000001, output: 2}\n", line: 4, fragment: "at most 9 fraction digits"),
+        Bad(name: "negative price", yaml: "models:\n  - name: a\n    backend: gemini\n    price: {input: -1, output: 2}\n", line: 4, fragment: "non-negative"),
+        Bad(name: "literal admin key refused", yaml: "auth:\n  admin_key: hunter2hunter2hunter2\n", line: 2, fragment: "env:NAME"),
+        Bad(name: "unknown ledger store", yaml: "ledger:\n  store: mysql\n", line: 2, fragment: "sqlite, postgres or off"),
+        Bad(name: "postgres without url", yaml: "ledger:\n  store: postgres\n", line: 2, fragment: "needs 'url"),
+        Bad(name: "bad exchange rate", yaml: "ledger:\n  exchange_rates: {CNY: -7}\n", line: 2, fragment: "positive decimal"),
         Bad(name: "unknown top-level key", yaml: "modles: []\n", line: 1, fragment: "unknown key 'modles'"),
     ]
 

@@ -1,5 +1,6 @@
 import Foundation
 import SluiceAPI
+import SluiceLedger
 import SluiceProviders
 import Yams
 
@@ -48,20 +49,21 @@ struct YAMLReader {
     let source: String
     let environment: [String: String]
 
-    static let topKeys: Set<String> = ["server", "models", "routes", "tiers", "experiments"]
+    static let topKeys: Set<String> = ["server", "models", "ledger", "auth", "routes", "tiers", "experiments"]
     static let serverKeys: Set<String> = ["host", "port", "max_body_bytes", "shutdown_grace_seconds"]
     static let modelKeys: Set<String> = [
         "name", "backend", "model", "base_url", "api_key", "headers", "extra_body", "timeouts", "path", "price",
-        "capacity", "tags", "threads",
+        "capacity", "tags", "threads", "max_output_tokens",
     ]
-    static let priceKeys: Set<String> = ["input", "cached_input", "output", "currency", "off_peak"]
     static let timeoutKeys: Set<String> = ["connect", "first_byte", "total"]
 
     func config(_ root: Node) throws(ConfigError) -> GatewayConfig {
         let top = try mapping(root, "the top level")
         try checkKeys(top, allowed: Self.topKeys, in: "the top level")
-        var config = GatewayConfig()
+        var config = GatewayConfig(ledger: LedgerConfig(location: .sqlite(path: nil)))
         if let server = top["server"] { config.server = try serverConfig(server) }
+        if let ledger = top["ledger"] { config.ledger = try ledgerConfig(ledger) }
+        if let auth = top["auth"] { config.auth = try authConfig(auth) }
         if let models = top["models"] {
             guard case .sequence(let list) = models else { throw fail(models, "'models' must be a list of models") }
             var seen: [String: Int] = [:]
@@ -72,6 +74,13 @@ struct YAMLReader {
                 }
                 seen[model.name] = model.line ?? 0
                 config.models.append(model)
+            }
+        }
+        for model in config.models {
+            if let currency = model.price?.currency, config.ledger.exchangeRates.nanosPerBase[currency] == nil {
+                throw ConfigError(
+                    source: source, line: model.line,
+                    message: "model '\(model.name)' is priced in \(currency), but ledger.exchange_rates has no rate for it (base \(config.ledger.exchangeRates.base))")
             }
         }
         return config
@@ -137,6 +146,10 @@ struct YAMLReader {
         }
         var model = ModelConfig(endpoint: endpoint, line: line(node))
         if let price = map["price"] { model.price = try priceConfig(price, what) }
+        if let limit = map["max_output_tokens"] {
+            model.maxOutputTokens = try int(limit, "\(what) max_output_tokens")
+            if model.maxOutputTokens < 1 { throw fail(limit, "\(what) max_output_tokens must be at least 1") }
+        }
         if let capacity = map["capacity"] {
             model.capacity = try int(capacity, "\(what) capacity")
             if model.capacity! < 1 { throw fail(capacity, "\(what) capacity must be at least 1") }
@@ -162,24 +175,6 @@ struct YAMLReader {
             }
         }
         return timeouts
-    }
-
-    func priceConfig(_ node: Node, _ what: String) throws(ConfigError) -> Price {
-        let map = try mapping(node, "\(what) price")
-        try checkKeys(map, allowed: Self.priceKeys, in: "\(what) price")
-        guard let input = map["input"], let output = map["output"] else {
-            throw fail(node, "\(what) price needs 'input' and 'output' (per 1M tokens)")
-        }
-        var price = Price(input: try number(input, "\(what) price.input"), output: try number(output, "\(what) price.output"))
-        if let cached = map["cached_input"] { price.cachedInput = try number(cached, "\(what) price.cached_input") }
-        if let currency = map["currency"] {
-            price.currency = try string(currency, "\(what) price.currency").uppercased()
-            guard ["USD", "CNY"].contains(price.currency) else { throw fail(currency, "\(what) price.currency must be USD or CNY") }
-        }
-        for value in [price.input, price.output, price.cachedInput ?? 0] where value < 0 {
-            throw fail(node, "\(what) prices must not be negative")
-        }
-        return price
     }
 
     // MARK: - Typed readers

@@ -1,14 +1,25 @@
 import SluiceAPI
+import SluiceLedger
 import SluiceProviders
 
 /// Everything `sluice.yaml` says, after validation.
 public struct GatewayConfig: Sendable {
     public var server: ServerConfig
     public var models: [ModelConfig]
+    /// Where usage and budgets are kept. Off unless configured (`sluice serve` and `sluice.yaml` turn
+    /// it on with SQLite in `SLUICE_HOME` by default).
+    public var ledger: LedgerConfig
+    /// Virtual keys and the admin key.
+    public var auth: AuthConfig
 
-    public init(server: ServerConfig = ServerConfig(), models: [ModelConfig] = []) {
+    public init(
+        server: ServerConfig = ServerConfig(), models: [ModelConfig] = [], ledger: LedgerConfig = LedgerConfig(),
+        auth: AuthConfig = AuthConfig()
+    ) {
         self.server = server
         self.models = models
+        self.ledger = ledger
+        self.auth = auth
     }
 }
 
@@ -33,8 +44,11 @@ public struct ServerConfig: Sendable, Hashable {
 public struct ModelConfig: Sendable, Hashable {
     /// How the model is reached.
     public var endpoint: ModelEndpoint
-    /// Prices per 1M tokens, when configured.
-    public var price: Price?
+    /// Prices per 1M tokens, when configured (a model without a price costs nothing).
+    public var price: ModelPrice?
+    /// The completion tokens a request may use when it sets no `max_tokens` (what budget reservations
+    /// assume, and what is sent upstream for keys with a budget). Default 4096.
+    public var maxOutputTokens: Int
     /// Concurrent requests the backend takes (used by admission control).
     public var capacity: Int?
     /// Free-form labels for routing rules.
@@ -42,28 +56,17 @@ public struct ModelConfig: Sendable, Hashable {
     /// The config file line the entry starts on (for messages), or nil when it came from the command line.
     public var line: Int?
 
-    public init(endpoint: ModelEndpoint, price: Price? = nil, capacity: Int? = nil, tags: [String] = [], line: Int? = nil) {
+    public init(
+        endpoint: ModelEndpoint, price: ModelPrice? = nil, maxOutputTokens: Int = 4096, capacity: Int? = nil,
+        tags: [String] = [], line: Int? = nil
+    ) {
         self.endpoint = endpoint
         self.price = price
+        self.maxOutputTokens = maxOutputTokens
         self.capacity = capacity
         self.tags = tags
         self.line = line
     }
 
     public var name: String { endpoint.name }
-}
-
-/// A model's prices per 1M tokens.
-public struct Price: Sendable, Hashable {
-    public var input: Double
-    public var cachedInput: Double?
-    public var output: Double
-    public var currency: String
-
-    public init(input: Double, cachedInput: Double? = nil, output: Double, currency: String = "USD") {
-        self.input = input
-        self.cachedInput = cachedInput
-        self.output = output
-        self.currency = currency
-    }
 }

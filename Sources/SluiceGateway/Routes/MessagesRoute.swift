@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import SluiceAPI
+import SluiceLedger
 import SluiceProviders
 
 /// `POST /v1/messages`: the Anthropic Messages API, translated to the canonical request, served by any
@@ -12,43 +13,78 @@ struct MessagesRoute: Sendable {
     let maxBodyBytes: Int
 
     func handle(_ request: Request, context: SluiceRequestContext) async throws -> Response {
+        let key = try await responder.authenticate(request)
         let body = try await RequestBody.collect(request, limit: maxBodyBytes)
         let messages = try RequestBody.decode(AnthropicMessagesRequest.self, from: body)
         var chat = try AnthropicBridge.chatRequest(from: messages)
         try chat.validate()
         let provider = try responder.provider(for: chat)
+        let account = try await responder.openAccount(
+            key: key, chat: &chat, route: chat.model, provider: provider, context: context)
         let providerContext = responder.providerContext(context)
         if chat.isStreaming {
             chat.streamOptions = StreamOptions(includeUsage: true)
-            let stream = try await provider.stream(chat, context: providerContext)
+            let stream: ChatStream
+            do {
+                stream = try await provider.stream(chat, context: providerContext)
+            } catch {
+                _ = try await account?.close(status: ErrorResponse.apiError(for: error).status, usage: nil)
+                throw error
+            }
             return Response(
                 status: .ok,
                 headers: responder.decisionHeaders(provider, contentType: "text/event-stream") + [.cacheControl: "no-cache"],
-                body: anthropicStream(stream, model: messages.model, requestID: context.requestID, logger: context.logger))
+                body: anthropicStream(
+                    stream, model: messages.model, requestID: context.requestID, logger: context.logger, account: account))
         }
-        let response = try await provider.complete(chat, context: providerContext)
+        let response: ChatResponse
+        do {
+            response = try await provider.complete(chat, context: providerContext)
+        } catch {
+            _ = try await account?.close(status: ErrorResponse.apiError(for: error).status, usage: nil)
+            throw error
+        }
+        let cost = try await account?.close(status: 200, usage: response.usage)
         let translated = AnthropicBridge.messagesResponse(from: response, requestedModel: messages.model)
         return Response(
-            status: .ok, headers: responder.decisionHeaders(provider, contentType: "application/json"),
+            status: .ok, headers: responder.decisionHeaders(provider, contentType: "application/json", cost: cost),
             body: try JSONResponse.body(translated))
     }
 
-    private func anthropicStream(_ stream: ChatStream, model: String, requestID: String, logger: Logger) -> ResponseBody {
+    /// Anthropic events as chunks arrive. With a ledger, the closing events (`message_delta` with the
+    /// usage, `message_stop`) go out only after the usage record is durable.
+    private func anthropicStream(
+        _ stream: ChatStream, model: String, requestID: String, logger: Logger, account: RequestAccounting?
+    ) -> ResponseBody {
         ResponseBody { writer in
             var encoder = AnthropicStreamEncoder(model: model, messageID: "msg_" + requestID.dropFirst(4), inputTokens: nil)
+            var usage: Usage?
+            var firstByte: ContinuousClock.Instant?
+            var closed = account == nil
             do {
                 for try await chunk in stream {
+                    if firstByte == nil { firstByte = .now }
+                    if let chunkUsage = chunk.usage { usage = chunkUsage }
                     for event in encoder.events(for: chunk) {
                         try await writer.write(ByteBuffer(bytes: SSEEncoder.encode(event)))
                     }
                 }
+                closed = true
+                _ = try await account?.close(status: 200, usage: usage, firstByte: firstByte)
                 for event in encoder.finish() {
                     try await writer.write(ByteBuffer(bytes: SSEEncoder.encode(event)))
                 }
             } catch let error as ProviderError {
                 logger.warning("stream failed upstream", metadata: ["error": "\(error)"])
+                closed = true
+                _ = try await account?.close(status: error.apiError.status, usage: usage, firstByte: firstByte)
                 let event = AnthropicStreamEncoder.errorEvent(for: error.apiError)
                 try await writer.write(ByteBuffer(bytes: SSEEncoder.encode(event)))
+            } catch {
+                if !closed {
+                    _ = try? await account?.close(status: 499, usage: usage, clientGone: usage == nil, firstByte: firstByte)
+                }
+                throw error
             }
             try await writer.finish(nil)
         }

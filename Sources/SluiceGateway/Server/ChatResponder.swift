@@ -3,12 +3,59 @@ import Hummingbird
 import Logging
 import NIOCore
 import SluiceAPI
+import SluiceLedger
 import SluiceProviders
 
-/// The part of the pipeline shared by both ingress formats: find the model, check the request
-/// against it, and call the provider.
+/// The part of the pipeline shared by both ingress formats: authenticate the caller, find the model,
+/// check the request against it, open the ledger account, and call the provider.
 struct ChatResponder: Sendable {
     let registry: ModelRegistry
+    /// The ledger, when one is configured.
+    let ledger: Ledger?
+    let auth: AuthConfig
+    /// Model settings by name (output caps for budget reservations).
+    let models: [String: ModelConfig]
+    /// The exact-match response cache, when the ledger is on.
+    let caching: ResponseCaching?
+
+    /// The caller's virtual key (from `Authorization: Bearer` or Anthropic's `x-api-key`), nil when
+    /// keys are optional and none of ours was sent.
+    func authenticate(_ request: Request) async throws -> VirtualKey? {
+        guard let ledger else { return nil }
+        return try await ledger.authenticate(secret: Self.secret(in: request), required: auth.keysRequired)
+    }
+
+    /// The key a request presents.
+    static func secret(in request: Request) -> String? {
+        if let authorization = request.headers[.authorization] {
+            let parts = authorization.split(separator: " ", maxSplits: 1)
+            if parts.count == 2, parts[0].lowercased() == "bearer" {
+                return String(parts[1].trimmingCharacters(in: .whitespaces))
+            }
+            return nil
+        }
+        return request.headers[.init("x-api-key")!]
+    }
+
+    /// Opens the ledger account for a request about to go upstream: checks the key's model list, rate
+    /// limits and budget. For a key with a budget, a request without `max_tokens` is capped at the
+    /// model's `max_output_tokens`, so that its reservation is a true ceiling.
+    func openAccount(
+        key: VirtualKey?, chat: inout ChatRequest, route: String, provider: any ChatProvider, context: SluiceRequestContext,
+        reserveBudget: Bool = true
+    ) async throws -> RequestAccounting? {
+        guard let ledger else { return nil }
+        let started = ContinuousClock.now
+        let endpoint = provider.endpoint
+        let cap = models[endpoint.name]?.maxOutputTokens ?? 4096
+        if key?.budget != nil && chat.outputTokenLimit == nil { chat.maxTokens = cap }
+        let admission = Admission(
+            requestID: context.requestID, key: key, route: route, model: endpoint.name,
+            upstream: "\(endpoint.kind.rawValue):\(endpoint.upstreamModel)",
+            promptTokenBound: PromptBound.tokens(of: chat), completionTokenBound: chat.outputTokenLimit ?? cap)
+        let ticket = try await ledger.admit(admission, reserveBudget: reserveBudget)
+        return RequestAccounting(ledger: ledger, ticket: ticket, started: started)
+    }
 
     /// The provider for a validated request, or the 4xx that says why there is none.
     func provider(for request: ChatRequest) throws -> any ChatProvider {
@@ -35,7 +82,13 @@ struct ChatResponder: Sendable {
     }
 
     /// Headers every successful chat response carries.
-    func decisionHeaders(_ provider: any ChatProvider, contentType: String) -> HTTPFields {
+    func decisionHeaders(_ provider: any ChatProvider, contentType: String, cost: Money? = nil) -> HTTPFields {
+        var fields = baseDecisionHeaders(provider, contentType: contentType)
+        if let cost { fields[.sluiceCost] = cost.headerValue }
+        return fields
+    }
+
+    private func baseDecisionHeaders(_ provider: any ChatProvider, contentType: String) -> HTTPFields {
         [
             .contentType: contentType,
             .sluiceModel: provider.endpoint.name,

@@ -12,31 +12,54 @@ import SluiceProviders
 /// middle of the stream ends it with an error event in the OpenAI shape (`data: {"error": {...}}`),
 /// which the OpenAI SDKs raise as an error. When the client goes away, the write fails, the loop ends,
 /// and dropping the stream cancels the upstream request.
+///
+/// With a ledger, the final usage-only chunk is held back until the usage record is durable, then sent
+/// with the cost as an SSE comment (`: x-sluice-cost 0.00012 USD`) before `[DONE]`.
 struct OpenAIStreamWriter: Sendable {
     let stream: ChatStream
     let includeUsage: Bool
     let logger: Logger
     let model: String
+    let account: RequestAccounting?
 
     func body() -> ResponseBody {
         ResponseBody { writer in
             let encoder = JSONEncoder()
             var usage: Usage?
+            var heldUsageChunk: ChatChunk?
+            var firstByte: ContinuousClock.Instant?
+            var closed = account == nil
             do {
                 for try await var chunk in stream {
+                    if firstByte == nil { firstByte = .now }
                     if let chunkUsage = chunk.usage { usage = chunkUsage }
-                    if !includeUsage {
-                        if chunk.choices.isEmpty && chunk.usage != nil { continue }
-                        chunk.usage = nil
+                    if chunk.choices.isEmpty && chunk.usage != nil {
+                        if includeUsage { heldUsageChunk = chunk }
+                        continue
                     }
-                    let data = try encoder.encode(chunk)
-                    try await writer.write(ByteBuffer(bytes: SSEEncoder.data(data)))
+                    if !includeUsage { chunk.usage = nil }
+                    try await writer.write(ByteBuffer(bytes: SSEEncoder.data(try encoder.encode(chunk))))
                 }
+                closed = true
+                let cost = try await account?.close(status: 200, usage: usage, firstByte: firstByte)
+                if let heldUsageChunk {
+                    try await writer.write(ByteBuffer(bytes: SSEEncoder.data(try encoder.encode(heldUsageChunk))))
+                }
+                if let cost { try await writer.write(ByteBuffer(string: ": x-sluice-cost \(cost.headerValue)\n\n")) }
                 try await writer.write(ByteBuffer(bytes: SSEEncoder.done))
             } catch let error as ProviderError {
                 logger.warning("stream failed upstream", metadata: ["model": "\(model)", "error": "\(error)"])
+                closed = true
+                _ = try await account?.close(status: error.apiError.status, usage: usage, firstByte: firstByte)
                 let data = try encoder.encode(error.apiError.body)
                 try await writer.write(ByteBuffer(bytes: SSEEncoder.data(data)))
+            } catch {
+                // The client went away (or the ledger failed): the upstream may have charged without
+                // saying how much, so the request is charged its reservation ceiling.
+                if !closed {
+                    _ = try? await account?.close(status: 499, usage: usage, clientGone: usage == nil, firstByte: firstByte)
+                }
+                throw error
             }
             if let usage {
                 logger.info(

@@ -26,7 +26,7 @@ struct GatewayHarness: Sendable {
         config.server.port = 0
         var logger = logger ?? Logger(label: "sluice.test")
         if logger.logLevel != .trace { logger.logLevel = .critical }
-        let gateway = try Gateway(config: config, logger: logger)
+        let gateway = try await Gateway(config: config, logger: logger)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let group = gateway.makeServiceGroup(gracefulShutdownSignals: []) { channel in
             continuation.yield(channel.localAddress?.port ?? 0)

@@ -1,0 +1,72 @@
+import Foundation
+import SluiceLedger
+
+/// The `ledger` section: where keys, budgets and usage live, and how costs are reported.
+public struct LedgerConfig: Sendable, Hashable {
+    /// Which store holds the ledger.
+    public enum Location: Sendable, Hashable {
+        /// No ledger: no keys, budgets, usage records or response cache.
+        case off
+        /// A SQLite file; nil means `ledger.sqlite` in `SLUICE_HOME` (default `~/.cache/sluice`).
+        case sqlite(path: String?)
+        /// A PostgreSQL server shared by several gateway replicas (`postgres://user:pass@host:port/db`).
+        case postgres(url: String)
+    }
+
+    public var location: Location
+    /// Usage records older than this many days are pruned (nil keeps them forever). Default 90.
+    public var retentionDays: Int?
+    /// The base currency totals are reported in, and the configured rates into it.
+    public var exchangeRates: ExchangeRates
+    /// The exact-match response cache (used only by keys or requests that opt in).
+    public var responseCache: ResponseCacheConfig
+    /// How long a budget reservation counts if its gateway dies before settling it.
+    public var reservationLeaseSeconds: Double
+
+    public init(
+        location: Location = .off, retentionDays: Int? = 90, exchangeRates: ExchangeRates = ExchangeRates(base: .usd),
+        responseCache: ResponseCacheConfig = ResponseCacheConfig(), reservationLeaseSeconds: Double = 900
+    ) {
+        self.location = location
+        self.retentionDays = retentionDays
+        self.exchangeRates = exchangeRates
+        self.responseCache = responseCache
+        self.reservationLeaseSeconds = reservationLeaseSeconds
+    }
+
+    /// The SQLite path for `.sqlite(path: nil)`: `$SLUICE_HOME/ledger.sqlite`.
+    public static func defaultSQLitePath(environment: [String: String]) -> String {
+        let home = environment["SLUICE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? ((environment["HOME"] ?? NSHomeDirectory()) + "/.cache/sluice")
+        return home + "/ledger.sqlite"
+    }
+}
+
+/// The `ledger.response_cache` section.
+public struct ResponseCacheConfig: Sendable, Hashable {
+    /// The most bytes of cached responses held in memory. Default 64 MiB.
+    public var maxBytes: Int
+    /// How long an entry stays valid. Default one hour.
+    public var ttlSeconds: Double
+
+    public init(maxBytes: Int = 64 << 20, ttlSeconds: Double = 3600) {
+        self.maxBytes = maxBytes
+        self.ttlSeconds = ttlSeconds
+    }
+}
+
+/// The `auth` section.
+public struct AuthConfig: Sendable, Hashable {
+    /// The key for `/admin/*` (read from the environment); without it the admin API is closed.
+    public var adminKey: String?
+    /// Whether `/v1/*` requires a virtual key. Defaults to true when an admin key is set.
+    public var requireKeys: Bool?
+
+    public init(adminKey: String? = nil, requireKeys: Bool? = nil) {
+        self.adminKey = adminKey
+        self.requireKeys = requireKeys
+    }
+
+    /// Whether callers must present a virtual key.
+    public var keysRequired: Bool { requireKeys ?? (adminKey != nil) }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Synchronization
+
+/// The ledger store for several gateway replicas: one PostgreSQL database that they share.
+///
+/// Budgets stay exact across every replica because the database decides each reservation: one statement
+/// adds the amount to the period's `budget_state` row only if settled spend plus open reservations plus
+/// the amount stays within the limit, and PostgreSQL re-checks that condition after waiting for the
+/// row's lock, so concurrent reservations from any number of processes never overrun it. Each
+/// reservation also has a `budget_reservations` row with an expiry, so that ``expireReservations(now:)``
+/// can free what a crashed replica had reserved; releasing, settling and expiring subtract exactly the
+/// reservation rows they delete, so no amount is subtracted twice.
+///
+/// The store owns a connection pool, which runs until ``close()``.
+///
+/// ```swift
+/// let store = try await PostgresStore(url: "postgres://sluice@db:5432/sluice", baseCurrency: .usd, logger: logger)
+/// try await store.migrate()
+/// // ...
+/// try await store.close()
+/// ```
+public final class PostgresStore: Store {
+    /// The ledger's base currency, the one `baseCost` of every record and usage totals are in.
+    public let baseCurrency: Currency
+    /// The schema that holds the tables, or nil for the connection's default search path.
+    public let schema: String?
+    let client: PostgresClient
+    let logger: Logger
+    private let runner: Task<Void, Never>
+    private let closed = Atomic<Bool>(false)
+
+    /// Starts a connection pool for `configuration`. Connections open on first use; call ``migrate()``
+    /// before using a new database.
+    ///
+    /// - Parameters:
+    ///   - schema: keeps the ledger's tables in this schema (created by ``migrate()``): lower-case
+    ///     letters, digits and underscores.
+    public init(
+        configuration: PostgresClient.Configuration, schema: String? = nil, baseCurrency: Currency, logger: Logger
+    ) async throws(LedgerError) {
+        var configuration = configuration
+        if let schema {
+            guard let first = schema.unicodeScalars.first, ("a"..."z").contains(first) || first == "_",
+                  schema.count <= 63,
+                  schema.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" })
+            else {
+                throw .invalidArgument("a PostgreSQL schema name must be lower-case letters, digits and underscores, got '\(schema)'")
+            }
+            configuration.options.additionalStartupParameters.append(("search_path", schema))
+        }
+        self.schema = schema
+        self.baseCurrency = baseCurrency
+        self.logger = logger
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = client
+        // Returns once the pool's task has begun, so that the first query finds the pool running.
+        let (started, signal) = AsyncStream.makeStream(of: Void.self)
+        self.runner = Task {
+            signal.finish()
+            await client.run()
+        }
+        for await _ in started {}
+    }
+
+    /// Starts a connection pool for a URL such as `postgres://user:password@host:5432/database`; see
+    /// ``init(configuration:schema:baseCurrency:logger:)``.
+    ///
+    /// - Parameters:
+    ///   - url: `postgres://` or `postgresql://`, with an optional `?sslmode=` (`disable`, `prefer`,
+    ///     `require`, `verify-ca`, `verify-full`; default `prefer`).
+    ///   - maximumConnections: the most connections the pool opens.
+    public convenience init(
+        url: String, schema: String? = nil, maximumConnections: Int = 20, baseCurrency: Currency, logger: Logger
+    ) async throws(LedgerError) {
+        var configuration = try PostgresURL.configuration(url)
+        configuration.options.maximumConnections = max(maximumConnections, 1)
+        try await self.init(configuration: configuration, schema: schema, baseCurrency: baseCurrency, logger: logger)
+    }
+
+    /// Closes the pool's connections once the queries in flight have finished. Further calls throw.
+    public func close() async throws(LedgerError) {
+        guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        runner.cancel()
+        await runner.value
+    }
+
+    /// Throws once the store is closed.
+    func checkOpen() throws(LedgerError) {
+        if closed.load(ordering: .acquiring) { throw .storeFailure("the PostgreSQL ledger is closed") }
+    }
+
+    /// Runs one statement on a pooled connection and collects its rows.
+    @discardableResult
+    func rows(_ query: PostgresQuery) async throws(LedgerError) -> [PostgresRandomAccessRow] {
+        try checkOpen()
+        do {
+            return try await client.query(query, logger: logger).collect().map { $0.makeRandomAccess() }
+        } catch {
+            throw .postgres(error)
+        }
+    }
+
+    /// Runs `body` as one transaction, trying it again (up to three times in all) if PostgreSQL aborts it
+    /// for a deadlock or a serialization failure.
+    func transaction<Result: Sendable>(
+        _ body: (PostgresConnection) async throws(LedgerError) -> Result
+    ) async throws(LedgerError) -> Result {
+        try checkOpen()
+        var attempt = 1
+        while true {
+            do {
+                return try await client.withTransaction(logger: logger) { connection in
+                    try await body(connection)
+                }
+            } catch {
+                let state = LedgerError.sqlState(of: error)
+                guard attempt < 3, state == PostgresState.deadlockDetected || state == PostgresState.serializationFailure else {
+                    throw .postgres(error)
+                }
+                logger.debug("retrying a PostgreSQL transaction", metadata: ["sqlstate": "\(state ?? "")"])
+                attempt += 1
+            }
+        }
+    }
+}
+
+extension PostgresConnection {
+    /// Runs one statement inside a transaction and collects its rows.
+    @discardableResult
+    func rows(_ query: PostgresQuery, logger: Logger) async throws(LedgerError) -> [PostgresRandomAccessRow] {
+        do {
+            return try await self.query(query, logger: logger).collect().map { $0.makeRandomAccess() }
+        } catch {
+            throw .postgres(error)
+        }
+    }
+}

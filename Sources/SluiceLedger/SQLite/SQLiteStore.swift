@@ -1,0 +1,127 @@
+import Foundation
+import Logging
+import SQLiteNIO
+import Synchronization
+
+/// The embedded ledger store: one SQLite file, for a single gateway process.
+///
+/// The file is in WAL mode with `synchronous=NORMAL`: a transaction that has committed survives the
+/// process being killed (`kill -9`), though not necessarily a power failure of the machine in the
+/// instant after the commit. Writes go through one connection, one transaction at a time; reads use a
+/// second connection, which WAL lets run beside a write.
+///
+/// Budgets are kept in memory, because this store is the only authority for them: settled spend per key
+/// and period is read from the `budget_spend` table on first use and then kept current, and open
+/// reservations live only in memory. ``reserve(_:)`` is therefore exact under any concurrency and costs
+/// microseconds. ``record(_:)`` writes the usage rows and the spend of their settlements in one
+/// transaction, and only after that commits moves the reservations' amounts to settled spend. When the
+/// process dies, its open reservations vanish with it (nothing was spent) and settled spend stays.
+///
+/// Several gateway replicas must share a ``PostgresStore`` instead: two processes using one SQLite file
+/// would each keep their own reservations and overrun budgets. (A one-off command such as creating a
+/// key may open the file while a gateway runs.)
+///
+/// Call ``close()`` before releasing the store.
+public final class SQLiteStore: Store {
+    /// The ledger's base currency, the one `baseCost` of every record and usage totals are in.
+    public let baseCurrency: Currency
+    let path: String
+    let logger: Logger
+    /// The one connection that writes; used only inside `gate`.
+    let writer: SQLiteConnection
+    /// The connection that reads.
+    let reader: SQLiteConnection
+    let gate = SerialGate()
+    let budgets = Mutex(SQLiteBudgetBook())
+    private let closed = Atomic<Bool>(false)
+
+    /// Opens the database at `path`, creating the file (and its directory) if needed. Call
+    /// ``migrate()`` before using a new file.
+    public init(path: String, baseCurrency: Currency, logger: Logger) async throws(LedgerError) {
+        self.path = path
+        self.baseCurrency = baseCurrency
+        self.logger = logger
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw .storeFailure("cannot create the directory for the ledger at \(path): \(error.localizedDescription)")
+        }
+        let writer = try await Self.open(path: path, logger: logger)
+        do throws(LedgerError) {
+            let mode = try await writer.rows("PRAGMA journal_mode=WAL")
+            guard try mode.first?.text("journal_mode").lowercased() == "wal" else {
+                throw .storeFailure("sqlite: cannot switch \(path) to WAL mode")
+            }
+            self.reader = try await Self.open(path: path, logger: logger)
+        } catch {
+            try? await writer.close()
+            throw error
+        }
+        self.writer = writer
+        logger.debug("opened the SQLite ledger", metadata: ["path": "\(path)"])
+    }
+
+    private static func open(path: String, logger: Logger) async throws(LedgerError) -> SQLiteConnection {
+        let connection: SQLiteConnection
+        do {
+            connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        } catch {
+            throw .sqlite(error)
+        }
+        do {
+            // Replaces SQLiteNIO's retry-forever busy handler: wait up to 5 s for another process's write.
+            try await connection.execute("PRAGMA busy_timeout = 5000")
+            try await connection.execute("PRAGMA synchronous = NORMAL")
+            try await connection.execute("PRAGMA foreign_keys = ON")
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        return connection
+    }
+
+    /// Closes both connections once the write in progress, if any, has finished. Further calls throw.
+    public func close() async throws(LedgerError) {
+        guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        try await gate.run { () async throws(LedgerError) in
+            do {
+                try await writer.close()
+                try await reader.close()
+            } catch {
+                throw .sqlite(error)
+            }
+        }
+    }
+
+    /// Throws once the store is closed.
+    func checkOpen() throws(LedgerError) {
+        if closed.load(ordering: .acquiring) { throw .storeFailure("the SQLite ledger at \(path) is closed") }
+    }
+
+    /// Runs `body` as one transaction on the write connection. Call only inside `gate`.
+    func transaction<Result>(_ body: () async throws(LedgerError) -> Result) async throws(LedgerError) -> Result {
+        try await writer.execute("BEGIN IMMEDIATE")
+        do {
+            let result = try await body()
+            try await writer.execute("COMMIT")
+            return result
+        } catch {
+            do {
+                try await writer.execute("ROLLBACK")
+            } catch let rollback {
+                logger.error("SQLite rollback failed", metadata: ["error": "\(rollback)"])
+            }
+            throw error
+        }
+    }
+
+    /// Runs `body` inside `gate` as one transaction, after checking that the store is open.
+    func writeTransaction<Result>(_ body: () async throws(LedgerError) -> Result) async throws(LedgerError) -> Result {
+        try checkOpen()
+        return try await gate.run { () async throws(LedgerError) -> Result in
+            try checkOpen()
+            return try await transaction(body)
+        }
+    }
+}

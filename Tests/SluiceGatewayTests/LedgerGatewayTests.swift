@@ -1,0 +1,256 @@
+import Foundation
+import Logging
+import SluiceAPI
+import SluiceGateway
+import SluiceLedger
+import SluiceTesting
+import Testing
+
+/// Keys, limits, budgets, costs and the usage ledger, end to end through a gateway with a real SQLite
+/// ledger and a real fake upstream.
+@Suite("Ledger through the gateway")
+struct LedgerGatewayTests {
+    static let adminKey = "admin-test-key-0123456789"
+    static let admin = [("authorization", "Bearer \(adminKey)")]
+    /// "hello there" is 11 characters, so the fake reports 2 prompt tokens and 7 completion tokens:
+    /// at $1 per 1M input and $2 per 1M output that is 2 × 1,000 + 7 × 2,000 = 16,000 nanos.
+    static let helloCost: Int64 = 16_000
+
+    static func temporaryPath() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("sluice-ledger-\(UUID().uuidString).sqlite").path
+    }
+
+    static func configure(_ base: GatewayConfig, path: String) -> GatewayConfig {
+        var config = base
+        config.ledger = LedgerConfig(location: .sqlite(path: path))
+        config.auth = AuthConfig(adminKey: adminKey)
+        config.models[0].price = ModelPrice(
+            currency: .usd, input: 1_000_000_000, cachedInput: 500_000_000, output: 2_000_000_000)
+        return config
+    }
+
+    static func hello(_ model: String = "gpt", extra: String = "") -> String {
+        #"{"model":"\#(model)","messages":[{"role":"user","content":"hello there"}]\#(extra)}"#
+    }
+
+    static func bearer(_ secret: String) -> [(String, String)] { [("authorization", "Bearer \(secret)")] }
+
+    /// Creates a key through the admin API; returns its id and secret.
+    static func createKey(_ gateway: GatewayHarness, _ body: String) async throws -> (id: String, secret: String) {
+        let reply = try await gateway.send("/admin/keys", body: body, headers: admin)
+        #expect(reply.status == 201, "\(reply.body)")
+        let id = try #require(reply.json?["id"]?.stringValue)
+        let secret = try #require(reply.json?["key"]?.stringValue)
+        return (id, secret)
+    }
+
+    @Test("keys are required, checked, listed without secrets, and revoked")
+    func keys() async throws {
+        let path = Self.temporaryPath()
+        try await Upstreams.with { base in
+            try await GatewayHarness.with(Self.configure(base, path: path)) { gateway in
+                let missing = try await gateway.send("/v1/chat/completions", body: Self.hello())
+                #expect(missing.status == 401)
+                #expect(missing.json?["error"]?["code"]?.stringValue == "missing_api_key")
+                let wrong = try await gateway.send("/v1/chat/completions", body: Self.hello(), headers: Self.bearer("sk-sluice-nope"))
+                #expect(wrong.status == 401)
+                #expect(wrong.json?["error"]?["code"]?.stringValue == "invalid_api_key")
+                #expect(!wrong.body.contains("sk-sluice-nope"), "the presented key is never echoed")
+
+                let noAdmin = try await gateway.send("/admin/keys", body: #"{"owner":"alice"}"#)
+                #expect(noAdmin.status == 401)
+                let badAdmin = try await gateway.send("/admin/keys", body: #"{"owner":"alice"}"#, headers: Self.bearer("not-the-admin-key"))
+                #expect(badAdmin.status == 401)
+                let badBody = try await gateway.send("/admin/keys", body: #"{"owner":"alice","rpm":0}"#, headers: Self.admin)
+                #expect(badBody.status == 400)
+
+                let (id, secret) = try await Self.createKey(gateway, #"{"owner":"alice","tier":"paid"}"#)
+                #expect(secret.hasPrefix("sk-sluice-") && secret.count == 50)
+                #expect(id.hasPrefix("key_"))
+                let ok = try await gateway.send("/v1/chat/completions", body: Self.hello(), headers: Self.bearer(secret))
+                #expect(ok.status == 200, "\(ok.body)")
+                #expect(ok.headers.first(name: "x-sluice-cost") == "0.000016 USD")
+
+                let list = try await gateway.send("/admin/keys", method: .GET, headers: Self.admin)
+                #expect(list.status == 200)
+                #expect(list.body.contains(id))
+                #expect(!list.body.contains(secret), "listings never show the secret")
+                #expect(list.json?["data"]?.arrayValue?.first?["prefix"]?.stringValue == String(secret.prefix(14)) + "…")
+
+                let (_, claudeOnly) = try await Self.createKey(gateway, #"{"owner":"bob","models":["claude"]}"#)
+                let forbidden = try await gateway.send("/v1/chat/completions", body: Self.hello(), headers: Self.bearer(claudeOnly))
+                #expect(forbidden.status == 403)
+                #expect(forbidden.json?["error"]?["code"]?.stringValue == "model_not_allowed")
+                let allowed = try await gateway.send("/v1/chat/completions", body: Self.hello("claude"), headers: Self.bearer(claudeOnly))
+                #expect(allowed.status == 200)
+
+                let (_, expired) = try await Self.createKey(gateway, #"{"owner":"carol","expires_at":"2020-01-01T00:00:00Z"}"#)
+                let late = try await gateway.send("/v1/chat/completions", body: Self.hello(), headers: Self.bearer(expired))
+                #expect(late.status == 401)
+                #expect(late.json?["error"]?["code"]?.stringValue == "expired_api_key")
+
+                let revoke = try await gateway.send("/admin/keys/\(id)", method: .DELETE, headers: Self.admin)
+                #expect(revoke.status == 200)
+                let revoked = try await gateway.send("/v1/chat/completions", body: Self.hello(), headers: Self.bearer(secret))
+                #expect(revoked.status == 401)
+                #expect(revoked.json?["error"]?["code"]?.stringValue == "revoked_api_key")
+                let unknown = try await gateway.send("/admin/keys/key_nope", method: .DELETE, headers: Self.admin)
+                #expect(unknown.status == 404)
+            }
+        }
+    }
+
+    @Test("the budget race: 200 concurrent requests against a budget that covers 50")
+    func budgetRace() async throws {
+        let path = Self.temporaryPath()
+        try await Upstreams.with { base in
+            try await GatewayHarness.with(Self.configure(base, path: path)) { gateway in
+                let budget = Money(nanos: 50 * Self.helloCost, currency: .usd)
+                let (id, secret) = try await Self.createKey(
+                    gateway, #"{"owner":"racer","budget":{"amount":"\#(budget.amountText)","currency":"USD","period":"day"}}"#)
+                let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                    for _ in 0..<200 {
+                        group.addTask {
+                            try await gateway.send(
+                                "/v1/chat/completions", body: Self.hello(extra: #","max_tokens":7"#), headers: Self.bearer(secret)
+                            ).status
+                        }
+                    }
+                    return try await group.reduce(into: [Int]()) { $0.append($1) }
+                }
+                let served = statuses.filter { $0 == 200 }.count
+                #expect(statuses.allSatisfy { $0 == 200 || $0 == 429 })
+                // Each request reserves its ceiling: 59 prompt-token bound × 1,000 + 7 × 2,000 = 73,000
+                // nanos, under 5 requests' actual cost. So once fewer than 5 remain, the rest are refused.
+                #expect(served <= 50)
+                #expect(served >= 45, "served \(served)")
+                let detail = try await gateway.send("/admin/keys/\(id)", method: .GET, headers: Self.admin)
+                let spent = try #require(detail.json?["spend"]?["spent"]?.stringValue)
+                #expect(Money(spent, currency: .usd)?.nanos == Int64(served) * Self.helloCost)
+                #expect(detail.json?["spend"]?["reserved"]?.stringValue == "0")
+                let usage = try await gateway.send("/admin/usage?group_by=key", method: .GET, headers: Self.admin)
+                #expect(usage.json?["data"]?.arrayValue?.first?["requests"]?.intValue == served)
+                #expect(usage.json?["data"]?.arrayValue?.first?["cost"]?.stringValue == spent)
+                let refused = try await gateway.send("/v1/chat/completions", body: Self.hello(), headers: Self.bearer(secret))
+                #expect(refused.status == 429)
+                #expect(refused.json?["error"]?["type"]?.stringValue == "insufficient_quota")
+            }
+        }
+    }
+
+    @Test("rate limits answer 429 with Retry-After")
+    func rateLimit() async throws {
+        try await Upstreams.with { base in
+            try await GatewayHarness.with(Self.configure(base, path: Self.temporaryPath())) { gateway in
+                let (_, secret) = try await Self.createKey(gateway, #"{"owner":"limited","rpm":3}"#)
+                for _ in 0..<3 {
+                    let reply = try await gateway.send("/v1/chat/completions", body: Self.hello(), headers: Self.bearer(secret))
+                    #expect(reply.status == 200)
+                }
+                let limited = try await gateway.send("/v1/chat/completions", body: Self.hello(), headers: Self.bearer(secret))
+                #expect(limited.status == 429)
+                #expect(limited.json?["error"]?["code"]?.stringValue == "rate_limit_exceeded")
+                #expect(limited.json?["error"]?["type"]?.stringValue == "requests")
+                let retryAfter = try #require(limited.headers.first(name: "retry-after").flatMap(Int.init))
+                #expect((1...60).contains(retryAfter))
+            }
+        }
+    }
+
+    @Test("usage and spend survive a restart, and streams are recorded with their cost and TTFT")
+    func persistence() async throws {
+        let path = Self.temporaryPath()
+        let recorded: String = try await Upstreams.with { (base: GatewayConfig) async throws -> String in
+            let config = Self.configure(base, path: path)
+            let (secret, streamID) = try await GatewayHarness.with(config) { (gateway: GatewayHarness) async throws -> (String, String) in
+                let (_, secret) = try await Self.createKey(
+                    gateway, #"{"owner":"dana","budget":{"amount":"1","currency":"USD","period":"month"}}"#)
+                for _ in 0..<3 {
+                    let reply = try await gateway.send("/v1/chat/completions", body: Self.hello(), headers: Self.bearer(secret))
+                    #expect(reply.status == 200)
+                }
+                let stream = try await gateway.send(
+                    "/v1/chat/completions", body: Self.hello(extra: #","stream":true,"stream_options":{"include_usage":true}"#),
+                    headers: Self.bearer(secret))
+                #expect(stream.status == 200)
+                #expect(stream.body.contains(": x-sluice-cost 0.000016 USD"))
+                #expect(stream.events.last?.data == "[DONE]")
+                return (secret, try #require(stream.headers.first(name: "x-sluice-request-id")))
+            }
+            // A new gateway on the same file sees everything the first one recorded.
+            try await GatewayHarness.with(config) { gateway in
+                let usage = try await gateway.send("/admin/usage?group_by=model", method: .GET, headers: Self.admin)
+                let row = try #require(usage.json?["data"]?.arrayValue?.first)
+                #expect(row["group"]?.stringValue == "gpt")
+                #expect(row["requests"]?.intValue == 4)
+                #expect(row["prompt_tokens"]?.intValue == 8)
+                #expect(row["completion_tokens"]?.intValue == 28)
+                #expect(row["cost"]?.stringValue == Money(nanos: 4 * Self.helloCost, currency: .usd).amountText)
+                let keys = try await gateway.send("/admin/keys", method: .GET, headers: Self.admin)
+                let id = try #require(keys.json?["data"]?.arrayValue?.first?["id"]?.stringValue)
+                let detail = try await gateway.send("/admin/keys/\(id)", method: .GET, headers: Self.admin)
+                #expect(detail.json?["spend"]?["spent"]?.stringValue == Money(nanos: 4 * Self.helloCost, currency: .usd).amountText)
+                let again = try await gateway.send("/v1/chat/completions", body: Self.hello(), headers: Self.bearer(secret))
+                #expect(again.status == 200)
+            }
+            return streamID
+        }
+        let store = try await SQLiteStore(path: path, baseCurrency: .usd, logger: Logger(label: "test"))
+        let record = try #require(try await store.usageRecord(requestID: recorded))
+        try await store.close()
+        #expect(record.model == "gpt")
+        #expect(record.upstream == "openai:fake-gpt")
+        #expect(record.status == 200)
+        #expect(record.tokens == TokenCounts(prompt: 2, completion: 7))
+        #expect(record.cost == Money(nanos: Self.helloCost, currency: .usd))
+        #expect(record.ttftMs != nil)
+        #expect(record.owner == "dana")
+    }
+
+    @Test("the response cache answers a repeated request without an upstream call or cost")
+    func responseCache() async throws {
+        let recorder = RecordedRequests()
+        try await Upstreams.with(recorder: recorder) { base in
+            try await GatewayHarness.with(Self.configure(base, path: Self.temporaryPath())) { gateway in
+                let (_, secret) = try await Self.createKey(gateway, #"{"owner":"erin","response_cache":true}"#)
+                let first = try await gateway.send("/v1/chat/completions", body: Self.hello(), headers: Self.bearer(secret))
+                #expect(first.status == 200)
+                #expect(first.headers.first(name: "x-sluice-cache") == "miss")
+                let upstreamCalls = recorder.all.count
+                let second = try await gateway.send("/v1/chat/completions", body: Self.hello(), headers: Self.bearer(secret))
+                #expect(second.status == 200)
+                #expect(second.headers.first(name: "x-sluice-cache") == "hit")
+                #expect(second.headers.first(name: "x-sluice-cost") == "0 USD")
+                #expect(second.body == first.body)
+                #expect(recorder.all.count == upstreamCalls, "a hit makes no upstream call")
+                // A different parameter is a different request.
+                let other = try await gateway.send(
+                    "/v1/chat/completions", body: Self.hello(extra: #","temperature":0.5"#), headers: Self.bearer(secret))
+                #expect(other.headers.first(name: "x-sluice-cache") == "miss")
+                // Opting out per request.
+                let optOut = try await gateway.send(
+                    "/v1/chat/completions", body: Self.hello(extra: #","sluice":{"cache":false}"#), headers: Self.bearer(secret))
+                #expect(optOut.headers.first(name: "x-sluice-cache") == nil)
+                let usage = try await gateway.send("/admin/usage?group_by=owner", method: .GET, headers: Self.admin)
+                #expect(usage.json?["data"]?.arrayValue?.first?["cache_hits"]?.intValue == 1)
+                #expect(usage.json?["data"]?.arrayValue?.first?["requests"]?.intValue == 4)
+            }
+        }
+    }
+
+    @Test("Anthropic clients authenticate with x-api-key and get the cost header")
+    func anthropicIngress() async throws {
+        try await Upstreams.with { base in
+            try await GatewayHarness.with(Self.configure(base, path: Self.temporaryPath())) { gateway in
+                let (_, secret) = try await Self.createKey(gateway, #"{"owner":"frank"}"#)
+                let body = #"{"model":"gpt","max_tokens":50,"messages":[{"role":"user","content":"hello there"}]}"#
+                let reply = try await gateway.send("/v1/messages", body: body, headers: [("x-api-key", secret)])
+                #expect(reply.status == 200, "\(reply.body)")
+                #expect(reply.headers.first(name: "x-sluice-cost") == "0.000016 USD")
+                let refused = try await gateway.send("/v1/messages", body: body, headers: [("x-api-key", "wrong")])
+                #expect(refused.status == 401)
+                #expect(refused.json?["type"]?.stringValue == "error", "Anthropic error shape")
+            }
+        }
+    }
+}
