@@ -1,4 +1,6 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
 import Logging
 import SluiceAPI
 import SluiceGateway
@@ -118,12 +120,19 @@ struct LedgerGatewayTests {
                     }
                     return try await group.reduce(into: [Int]()) { $0.append($1) }
                 }
-                let served = statuses.filter { $0 == 200 }.count
+                var served = statuses.filter { $0 == 200 }.count
                 #expect(statuses.allSatisfy { $0 == 200 || $0 == 429 })
-                // Each request reserves its ceiling: 59 prompt-token bound × 1,000 + 7 × 2,000 = 73,000
-                // nanos, under 5 requests' actual cost. So once fewer than 5 remain, the rest are refused.
-                #expect(served <= 50)
-                #expect(served >= 45, "served \(served)")
+                #expect(served <= 50, "never more than the budget covers")
+                #expect(served >= 1)
+                // Under the burst, requests are refused while in-flight reservations (each a 73,000-nano
+                // ceiling: 59 prompt-token bound × 1,000 + 7 × 2,000) hold the budget. Sent one at a time
+                // afterwards, requests are served until less than one ceiling remains: 46 to 50 in all.
+                while try await gateway.send(
+                    "/v1/chat/completions", body: Self.hello(extra: #","max_tokens":7"#), headers: Self.bearer(secret)
+                ).status == 200 {
+                    served += 1
+                }
+                #expect((46...50).contains(served), "served \(served)")
                 let detail = try await gateway.send("/admin/keys/\(id)", method: .GET, headers: Self.admin)
                 let spent = try #require(detail.json?["spend"]?["spent"]?.stringValue)
                 #expect(Money(spent, currency: .usd)?.nanos == Int64(served) * Self.helloCost)
@@ -250,6 +259,48 @@ struct LedgerGatewayTests {
                 let refused = try await gateway.send("/v1/messages", body: body, headers: [("x-api-key", "wrong")])
                 #expect(refused.status == 401)
                 #expect(refused.json?["type"]?.stringValue == "error", "Anthropic error shape")
+            }
+        }
+    }
+
+    @Test("an upstream error costs nothing; a caller who leaves mid-stream is charged the reservation ceiling")
+    func failuresAndDisconnects() async throws {
+        try await Upstreams.with { base in
+            try await GatewayHarness.with(Self.configure(base, path: Self.temporaryPath())) { gateway in
+                let (id, secret) = try await Self.createKey(
+                    gateway, #"{"owner":"gina","budget":{"amount":"1","currency":"USD","period":"day"}}"#)
+                let failed = try await gateway.send(
+                    "/v1/chat/completions",
+                    body: #"{"model":"gpt","max_tokens":7,"messages":[{"role":"user","content":"error:500"}]}"#,
+                    headers: Self.bearer(secret))
+                #expect(failed.status >= 500)
+                var detail = try await gateway.send("/admin/keys/\(id)", method: .GET, headers: Self.admin)
+                #expect(detail.json?["spend"]?["spent"]?.stringValue == "0")
+                #expect(detail.json?["spend"]?["reserved"]?.stringValue == "0")
+
+                var request = HTTPClientRequest(url: gateway.base + "/v1/chat/completions")
+                request.method = .POST
+                request.headers.add(name: "content-type", value: "application/json")
+                request.headers.add(name: "authorization", value: "Bearer \(secret)")
+                let content = "slow: please"
+                request.body = .bytes(ByteBuffer(string: #"{"model":"gpt","max_tokens":100,"stream":true,"messages":[{"role":"user","content":"\#(content)"}]}"#))
+                let response = try await gateway.client.execute(request, timeout: .seconds(30))
+                for try await part in response.body where String(buffer: part).contains("tick 2") { break }
+                // Ceiling: (32 + 16 + 12 bytes) × 1,000 + 100 × 2,000 nanos.
+                let ceiling = Money(nanos: 60 * 1_000 + 100 * 2_000, currency: .usd)
+                var spent: String?
+                for _ in 0..<100 {
+                    detail = try await gateway.send("/admin/keys/\(id)", method: .GET, headers: Self.admin)
+                    spent = detail.json?["spend"]?["spent"]?.stringValue
+                    if spent != "0" { break }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                #expect(spent == ceiling.amountText)
+                #expect(detail.json?["spend"]?["reserved"]?.stringValue == "0")
+                let usage = try await gateway.send("/admin/usage?group_by=key", method: .GET, headers: Self.admin)
+                let row = usage.json?["data"]?.arrayValue?.first
+                #expect(row?["requests"]?.intValue == 2)
+                #expect(row?["errors"]?.intValue == 2, "the 5xx and the 499")
             }
         }
     }

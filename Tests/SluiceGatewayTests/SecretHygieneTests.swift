@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SluiceGateway
+import SluiceLedger
 import SluiceTesting
 import Testing
 
@@ -25,6 +26,36 @@ struct SecretHygieneTests {
                 for secret in [FakeOpenAI.apiKey, "test-anthropic-key", "test-gemini-key", clientKey] {
                     #expect(!lines.contains { $0.contains(secret) }, "\(secret) leaked into the logs")
                 }
+            }
+        }
+    }
+
+    @Test("virtual keys and the admin key never reach the logs or the store in the clear")
+    func virtualKeysNotLogged() async throws {
+        let store = CapturingLogHandler.Store()
+        let logger = {
+            var logger = Logger(label: "sluice.capture") { _ in CapturingLogHandler(store: store) }
+            logger.logLevel = .trace
+            return logger
+        }()
+        let path = LedgerGatewayTests.temporaryPath()
+        try await Upstreams.with { base in
+            try await GatewayHarness.with(LedgerGatewayTests.configure(base, path: path), logger: logger) { gateway in
+                let (_, secret) = try await LedgerGatewayTests.createKey(gateway, #"{"owner":"hygiene","rpm":1}"#)
+                for _ in 0..<2 {
+                    _ = try await gateway.send("/v1/chat/completions", body: LedgerGatewayTests.hello(), headers: LedgerGatewayTests.bearer(secret))
+                }
+                _ = try await gateway.send("/admin/keys", method: .GET, headers: LedgerGatewayTests.admin)
+                let lines = store.all
+                #expect(lines.count >= 3, "requests were logged")
+                for leaked in [secret, LedgerGatewayTests.adminKey] {
+                    #expect(!lines.contains { $0.contains(leaked) }, "a key leaked into the logs")
+                }
+                // The database file holds only the hash.
+                let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+                    + ((try? Data(contentsOf: URL(fileURLWithPath: path + "-wal"))) ?? Data())
+                #expect(bytes.range(of: Data(secret.utf8)) == nil, "the secret is in the database file")
+                #expect(bytes.range(of: Data(KeySecret.hash(secret).utf8)) != nil, "the hash is")
             }
         }
     }
