@@ -16,7 +16,7 @@ struct LedgerOptions: ParsableArguments {
         var ledgerConfig = LedgerConfig(location: .sqlite(path: nil))
         if let path = config ?? environment["SLUICE_CONFIG"] {
             do {
-                ledgerConfig = try GatewayConfig.load(path: path, environment: environment).ledger
+                ledgerConfig = try GatewayConfig.loadLedger(path: path, environment: environment)
             } catch {
                 throw CLIError("configuration error: \(error)")
             }

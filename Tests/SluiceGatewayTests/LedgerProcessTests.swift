@@ -4,7 +4,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import SluiceAPI
-import SluiceLedger
+@testable import SluiceLedger
 import SluiceTesting
 import Testing
 
@@ -116,6 +116,64 @@ struct LedgerProcessTests {
             again.stop()
         }
         try await client.shutdown()
+        try? FileManager.default.removeItem(at: directory)
+    }
+    @Test("two gateway processes sharing PostgreSQL keep one budget exact")
+    func replicasShareBudget() async throws {
+        guard let url = ProcessInfo.processInfo.environment["SLUICE_TEST_POSTGRES_URL"], !url.isEmpty else {
+            Issue.record("this test needs a PostgreSQL server: set SLUICE_TEST_POSTGRES_URL or run scripts/test, which starts one")
+            return
+        }
+        let schema = "race_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-replicas-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let environment = Self.environment.merging(["SLUICE_TEST_PG": url]) { _, new in new }
+        try await LiveServer.with(FakeOpenAI.router(recorder: RecordedRequests())) { upstreamPort in
+            let configPath = directory.appendingPathComponent("sluice.yaml").path
+            try Self.config(upstreamPort: upstreamPort, ledger: "  store: postgres\n  url: env:SLUICE_TEST_PG\n  schema: \(schema)")
+                .write(toFile: configPath, atomically: true, encoding: .utf8)
+            let first = try await GatewayProcess(config: configPath, environment: environment, directory: directory, client: client)
+            let second = try await GatewayProcess(config: configPath, environment: environment, directory: directory, client: client)
+            defer {
+                first.stop()
+                second.stop()
+            }
+            let budget = Money(nanos: 50 * 16_000, currency: .usd)
+            let secret = try await Self.createKey(
+                client, first, #"{"owner":"replicas","budget":{"amount":"\#(budget.amountText)","currency":"USD","period":"day"}}"#)
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for index in 0..<200 {
+                    let gateway = index % 2 == 0 ? first : second
+                    group.addTask {
+                        try await Self.send(client, gateway.base + "/v1/chat/completions", body: Self.hello, bearer: secret).status
+                    }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            var served = statuses.filter { $0 == 200 }.count
+            #expect(statuses.allSatisfy { $0 == 200 || $0 == 429 }, "\(Set(statuses))")
+            #expect(served >= 1 && served <= 50, "burst served \(served)")
+            // Fill what is left one at a time, alternating replicas: 46 to 50 in all (see the in-process race).
+            var turn = 0
+            while try await Self.send(
+                client, (turn % 2 == 0 ? second : first).base + "/v1/chat/completions", body: Self.hello, bearer: secret
+            ).status == 200 {
+                served += 1
+                turn += 1
+            }
+            #expect((46...50).contains(served), "served \(served)")
+            let usage = try await Self.send(client, second.base + "/admin/usage?group_by=owner", method: .GET, bearer: Self.adminKey)
+            let row = try JSONDecoder().decode(JSONValue.self, from: Data(usage.body.utf8))["data"]?.arrayValue?.first
+            #expect(row?["requests"]?.intValue == served)
+            let spent = try #require(row?["cost"]?.stringValue.flatMap { Money($0, currency: .usd) })
+            #expect(spent.nanos == Int64(served) * 16_000)
+            #expect(spent.nanos <= budget.nanos)
+        }
+        try await client.shutdown()
+        let store = try await PostgresStore(url: url, schema: schema, baseCurrency: .usd, logger: Logger(label: "test"))
+        try? await store.dropSchema()
+        try? await store.close()
         try? FileManager.default.removeItem(at: directory)
     }
 }

@@ -54,20 +54,33 @@ def fakes():
     process.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
-def sluice(fakes):
-    """The base URL of a running `sluice serve` with models gpt, claude, and gemini on the fakes."""
+ADMIN_KEY = "sdk-admin-key-0123456789"
+
+
+def _start_sluice(fakes, extra: str = "", with_local: bool = True, env_extra=None):
+    """Starts `sluice serve` on the fakes with its own SQLite ledger; returns (base URL, process, config path)."""
     port = _free_port()
+    directory = tempfile.mkdtemp(prefix="sluice-sdk-")
+    local = f"""
+  - name: local
+    backend: local
+    path: {LOCAL_MODEL}
+    threads: 2
+""" if with_local else ""
     config = f"""
 server:
   host: 127.0.0.1
   port: {port}
+ledger:
+  path: {os.path.join(directory, "ledger.sqlite")}
+{extra}
 models:
   - name: gpt
     backend: openai
     model: fake-gpt
     base_url: http://127.0.0.1:{fakes["openai"]}/v1
     api_key: env:FAKE_OPENAI_KEY
+    price: {{input: 1, cached_input: 0.5, output: 2, currency: USD}}
   - name: claude
     backend: anthropic
     model: claude-fake
@@ -78,14 +91,9 @@ models:
     model: gemini-fake
     base_url: http://127.0.0.1:{fakes["gemini"]}/v1beta
     api_key: env:FAKE_GEMINI_KEY
-  - name: local
-    backend: local
-    path: {LOCAL_MODEL}
-    threads: 2
-"""
-    if not os.path.exists(LOCAL_MODEL):
+{local}"""
+    if with_local and not os.path.exists(LOCAL_MODEL):
         raise RuntimeError(f"the default model is missing at {LOCAL_MODEL}: run `sluice models fetch` first")
-    directory = tempfile.mkdtemp(prefix="sluice-sdk-")
     path = os.path.join(directory, "sluice.yaml")
     with open(path, "w") as handle:
         handle.write(config)
@@ -96,12 +104,31 @@ models:
         FAKE_GEMINI_KEY="test-gemini-key",
         SLUICE_LOG_LEVEL="warning",
     )
+    env.update(env_extra or {})
     process = subprocess.Popen(
         [os.path.join(BIN_DIR, "sluice"), "serve", "--config", path],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
     base = f"http://127.0.0.1:{port}"
     _wait_ready(base + "/readyz", process)
+    return base, process, path
+
+
+@pytest.fixture(scope="session")
+def sluice(fakes):
+    """The base URL of a running `sluice serve` with models gpt, claude, gemini (on the fakes) and local."""
+    base, process, _ = _start_sluice(fakes)
     yield base
+    process.terminate()
+    process.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def sluice_keys(fakes):
+    """A `sluice serve` that requires virtual keys (admin key ADMIN_KEY); yields (base URL, config path, env)."""
+    env_extra = {"SLUICE_SDK_ADMIN_KEY": ADMIN_KEY}
+    base, process, path = _start_sluice(
+        fakes, extra="auth:\n  admin_key: env:SLUICE_SDK_ADMIN_KEY\n", with_local=False, env_extra=env_extra)
+    yield base, path, env_extra
     process.terminate()
     process.wait(timeout=30)

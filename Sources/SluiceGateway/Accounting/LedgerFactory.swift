@@ -31,8 +31,8 @@ public enum LedgerFactory {
             try FileManager.default.createDirectory(
                 atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             store = try await SQLiteStore(path: file, baseCurrency: ledger.exchangeRates.base, logger: logger)
-        case .postgres(let url):
-            store = try await PostgresStore(url: url, baseCurrency: ledger.exchangeRates.base, logger: logger)
+        case .postgres(let url, let schema):
+            store = try await PostgresStore(url: url, schema: schema, baseCurrency: ledger.exchangeRates.base, logger: logger)
         }
         try await store.migrate()
         return store

@@ -19,6 +19,28 @@ extension GatewayConfig {
         return try parse(yaml: text, source: path, environment: environment)
     }
 
+    /// Reads only the `ledger` section of a config file (for `sluice keys` and `sluice usage`, which need
+    /// the store but not the models or their keys). Without a section, the SQLite default.
+    public static func loadLedger(path: String, environment: [String: String]) throws(ConfigError) -> LedgerConfig {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigError(source: path, line: nil, message: "cannot read the config file: \(error.localizedDescription)")
+        }
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            throw ConfigError(source: path, line: nil, message: "invalid YAML: \(error)")
+        }
+        let reader = YAMLReader(source: path, environment: environment)
+        guard let root, let ledger = try reader.mapping(root, "the top level")["ledger"] else {
+            return LedgerConfig(location: .sqlite(path: nil))
+        }
+        return try reader.ledgerConfig(ledger)
+    }
+
     /// Parses configuration text. See ``load(path:environment:)``.
     public static func parse(yaml: String, source: String, environment: [String: String]) throws(ConfigError) -> GatewayConfig {
         let root: Node?

@@ -6,7 +6,7 @@ extension YAMLReader {
     static let priceKeys: Set<String> = ["input", "cached_input", "output", "reasoning", "currency", "off_peak"]
     static let offPeakKeys: Set<String> = ["start", "end", "discount"]
     static let ledgerKeys: Set<String> = [
-        "store", "path", "url", "retention_days", "currency", "exchange_rates", "response_cache", "reservation_lease_seconds",
+        "store", "path", "url", "schema", "retention_days", "currency", "exchange_rates", "response_cache", "reservation_lease_seconds",
     ]
     static let responseCacheKeys: Set<String> = ["max_bytes", "ttl_seconds"]
     static let authKeys: Set<String> = ["admin_key", "require_keys"]
@@ -66,7 +66,9 @@ extension YAMLReader {
             ledger.location = .sqlite(path: try map["path"].map { (n: Node) throws(ConfigError) in try string(n, "ledger.path") })
         case "postgres":
             guard let url = map["url"] else { throw fail(node, "ledger.store postgres needs 'url: env:NAME'") }
-            ledger.location = .postgres(url: try secret(url, "ledger.url"))
+            ledger.location = .postgres(
+                url: try secret(url, "ledger.url"),
+                schema: try map["schema"].map { (n: Node) throws(ConfigError) in try string(n, "ledger.schema") })
         case "off":
             ledger.location = .off
         default:

@@ -9,8 +9,9 @@ public struct LedgerConfig: Sendable, Hashable {
         case off
         /// A SQLite file; nil means `ledger.sqlite` in `SLUICE_HOME` (default `~/.cache/sluice`).
         case sqlite(path: String?)
-        /// A PostgreSQL server shared by several gateway replicas (`postgres://user:pass@host:port/db`).
-        case postgres(url: String)
+        /// A PostgreSQL server shared by several gateway replicas (`postgres://user:pass@host:port/db`),
+        /// with the tables in `schema` (nil: the connection's default search path).
+        case postgres(url: String, schema: String?)
     }
 
     public var location: Location

@@ -81,7 +81,7 @@ extension PostgresStore {
     /// by a newer version of the ledger.
     public func migrate() async throws(LedgerError) {
         let lockName = "sluice-ledger-migrate:\(schema ?? "")"
-        try await transaction { (connection) async throws(LedgerError) in
+        try await transaction { [self] (connection) async throws(LedgerError) in
             try await connection.rows("SELECT pg_advisory_xact_lock(hashtext(\(lockName)))::TEXT", logger: logger)
             if let schema {
                 // The name was checked in `init` to be a plain identifier.

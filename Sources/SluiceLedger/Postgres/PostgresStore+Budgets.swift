@@ -78,7 +78,7 @@ extension PostgresStore {
     }
 
     public func expireReservations(now: Date) async throws(LedgerError) -> Int {
-        try await transaction { (connection) async throws(LedgerError) -> Int in
+        try await transaction { [self] (connection) async throws(LedgerError) -> Int in
             let gone = try await connection.rows("""
                 DELETE FROM budget_reservations WHERE expires_at < \(StoreColumns.micros(now))
                 RETURNING key_id, period_start, amount_nanos, currency

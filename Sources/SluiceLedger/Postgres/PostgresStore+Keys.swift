@@ -17,9 +17,8 @@ extension PostgresStore {
                 \(StoreColumns.micros(key.createdAt)), \(key.expiresAt.map(StoreColumns.micros)),
                 \(key.revokedAt.map(StoreColumns.micros)))
             """
-        try checkOpen()
         do {
-            try await client.query(query, logger: logger)
+            _ = try await leasing { [logger] connection in try await connection.query(query, logger: logger).collect() }
         } catch {
             if LedgerError.sqlState(of: error) == PostgresState.uniqueViolation { throw .duplicateKey(key.id) }
             throw .postgres(error)

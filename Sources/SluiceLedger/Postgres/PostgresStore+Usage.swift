@@ -16,7 +16,7 @@ extension PostgresStore {
     public func record(_ entries: [LedgerEntry]) async throws(LedgerError) {
         guard !entries.isEmpty else { return }
         let batch = try LedgerBatch(entries, baseCurrency: baseCurrency)
-        try await transaction { (connection) async throws(LedgerError) in
+        try await transaction { [self] (connection) async throws(LedgerError) in
             var inserted = Set<String>()
             let records = batch.records
             for start in stride(from: 0, to: records.count, by: Self.recordsPerStatement) {

@@ -13,7 +13,9 @@ import Synchronization
 /// can free what a crashed replica had reserved; releasing, settling and expiring subtract exactly the
 /// reservation rows they delete, so no amount is subtracted twice.
 ///
-/// The store owns a connection pool, which runs until ``close()``.
+/// The store owns a connection pool, which runs until ``close()``. A call that gets no connection within
+/// 10 seconds (the server is down or unreachable, or every connection is busy) fails with
+/// ``LedgerError/storeFailure(_:)`` rather than waiting for the pool's own circuit breaker (a minute).
 ///
 /// ```swift
 /// let store = try await PostgresStore(url: "postgres://sluice@db:5432/sluice", baseCurrency: .usd, logger: logger)
@@ -28,6 +30,8 @@ public final class PostgresStore: Store {
     public let schema: String?
     let client: PostgresClient
     let logger: Logger
+    /// `host:port`, for messages.
+    let server: String
     private let runner: Task<Void, Never>
     private let closed = Atomic<Bool>(false)
 
@@ -51,6 +55,7 @@ public final class PostgresStore: Store {
             configuration.options.additionalStartupParameters.append(("search_path", schema))
         }
         self.schema = schema
+        self.server = configuration.unixSocketPath ?? "\(configuration.host ?? "?"):\(configuration.port ?? 5432)"
         self.baseCurrency = baseCurrency
         self.logger = logger
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
@@ -79,7 +84,7 @@ public final class PostgresStore: Store {
         try await self.init(configuration: configuration, schema: schema, baseCurrency: baseCurrency, logger: logger)
     }
 
-    /// Closes the pool's connections once the queries in flight have finished. Further calls throw.
+    /// Shuts the connection pool down. Further calls throw.
     public func close() async throws(LedgerError) {
         guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         runner.cancel()
@@ -89,40 +94,6 @@ public final class PostgresStore: Store {
     /// Throws once the store is closed.
     func checkOpen() throws(LedgerError) {
         if closed.load(ordering: .acquiring) { throw .storeFailure("the PostgreSQL ledger is closed") }
-    }
-
-    /// Runs one statement on a pooled connection and collects its rows.
-    @discardableResult
-    func rows(_ query: PostgresQuery) async throws(LedgerError) -> [PostgresRandomAccessRow] {
-        try checkOpen()
-        do {
-            return try await client.query(query, logger: logger).collect().map { $0.makeRandomAccess() }
-        } catch {
-            throw .postgres(error)
-        }
-    }
-
-    /// Runs `body` as one transaction, trying it again (up to three times in all) if PostgreSQL aborts it
-    /// for a deadlock or a serialization failure.
-    func transaction<Result: Sendable>(
-        _ body: (PostgresConnection) async throws(LedgerError) -> Result
-    ) async throws(LedgerError) -> Result {
-        try checkOpen()
-        var attempt = 1
-        while true {
-            do {
-                return try await client.withTransaction(logger: logger) { connection in
-                    try await body(connection)
-                }
-            } catch {
-                let state = LedgerError.sqlState(of: error)
-                guard attempt < 3, state == PostgresState.deadlockDetected || state == PostgresState.serializationFailure else {
-                    throw .postgres(error)
-                }
-                logger.debug("retrying a PostgreSQL transaction", metadata: ["sqlstate": "\(state ?? "")"])
-                attempt += 1
-            }
-        }
     }
 }
 

@@ -58,6 +58,33 @@ extension StoreConformanceTests {
         }
     }
 
+    @Test("replicas sharing a PostgreSQL database never overrun a budget between them", arguments: [StoreKind.postgres])
+    func replicasShareBudgets(kind: StoreKind) async throws {
+        try await withStore(kind) { fixture, first in
+            let second = try await fixture.open()
+            let request = Sample.reservation(amount: Sample.dollars(1), limit: Sample.dollars(50))
+            let granted = await withTaskGroup(of: BudgetReservation?.self) { group in
+                for index in 0..<200 {
+                    let replica = index % 2 == 0 ? first : second
+                    group.addTask { try? await replica.reserve(request) }
+                }
+                var granted: [BudgetReservation] = []
+                for await reservation in group { if let reservation { granted.append(reservation) } }
+                return granted
+            }
+            #expect(granted.count == 50)
+            // One replica settles what the other reserved; both see the same state.
+            try await second.record(granted.prefix(30).map { Self.settling($0, charge: Sample.dollars(1)) })
+            for reservation in granted.dropFirst(30) { try await first.release(reservation) }
+            for replica in [first, second] {
+                let status = try await replica.budgetStatus(keyID: "key_a", periodStart: request.periodStart, currency: .usd)
+                #expect(status.spent == Sample.dollars(30))
+                #expect(status.reserved == Sample.dollars(0))
+            }
+            try await second.close()
+        }
+    }
+
     @Test("once settled spend reaches the limit even a zero reservation is refused", arguments: StoreKind.allCases)
     func zeroReservationAtLimit(kind: StoreKind) async throws {
         try await withStore(kind) { _, store in
@@ -209,6 +236,34 @@ extension StoreConformanceTests {
             #expect(status.reserved == Sample.dollars(0))
             let totals = try await store.usage(UsageQuery(groupBy: .key))
             #expect(totals.map(\.requests) == [4])
+        }
+    }
+
+    @Test("a batch larger than one INSERT is stored whole, and retrying it changes nothing", arguments: StoreKind.allCases)
+    func largeBatch(kind: StoreKind) async throws {
+        try await withStore(kind) { _, store in
+            let limit = Sample.dollars(1)
+            var entries: [LedgerEntry] = []
+            for index in 0..<2_345 {
+                var record = Sample.record("bulk-\(index)", baseNanos: Int64(index))
+                record.tokens = TokenCounts(prompt: 1, completion: 2)
+                var settlement: Settlement?
+                if index % 10 == 0 {
+                    let reservation = try await store.reserve(
+                        Sample.reservation(amount: Money(nanos: 1_000, currency: .usd), limit: limit))
+                    settlement = Settlement(reservation: reservation, charge: Money(nanos: Int64(index), currency: .usd))
+                }
+                entries.append(LedgerEntry(record: record, settlement: settlement))
+            }
+            try await store.record(entries)
+            try await store.record(entries)
+            let totals = try await store.usage(UsageQuery(groupBy: .key))
+            // 0 + 1 + … + 2344 nanos of base cost; charges 0 + 10 + … + 2340 = 10 × (0 + … + 234).
+            #expect(totals == [Self.total("key_a", 2_345, errors: 0, hits: 0, 2_345, 0, 4_690, 0, cost: 2_344 * 2_345 / 2)])
+            let status = try await store.budgetStatus(
+                keyID: "key_a", periodStart: Sample.reservation(amount: limit, limit: limit).periodStart, currency: .usd)
+            #expect(status.spent == Money(nanos: 10 * 234 * 235 / 2, currency: .usd))
+            #expect(status.reserved == Sample.dollars(0))
         }
     }
 
