@@ -304,4 +304,38 @@ struct LedgerGatewayTests {
             }
         }
     }
+
+    @Test("usage reports group by day, model and owner, filter by time, and refuse bad parameters")
+    func usageReports() async throws {
+        try await Upstreams.with { base in
+            try await GatewayHarness.with(Self.configure(base, path: Self.temporaryPath())) { gateway in
+                let (id, secret) = try await Self.createKey(gateway, #"{"owner":"hank"}"#)
+                for model in ["gpt", "gpt", "claude"] {
+                    let reply = try await gateway.send("/v1/chat/completions", body: Self.hello(model), headers: Self.bearer(secret))
+                    #expect(reply.status == 200)
+                }
+                let today = String(ISO8601DateFormatter().string(from: Date()).prefix(10))
+                let byDay = try await gateway.send("/admin/usage?group_by=day", method: .GET, headers: Self.admin)
+                #expect(byDay.json?["data"]?.arrayValue?.first?["group"]?.stringValue == today)
+                #expect(byDay.json?["data"]?.arrayValue?.first?["requests"]?.intValue == 3)
+                #expect(byDay.json?["currency"]?.stringValue == "USD")
+                let byModel = try await gateway.send("/admin/usage?group_by=model&key=\(id)", method: .GET, headers: Self.admin)
+                let rows = byModel.json?["data"]?.arrayValue ?? []
+                #expect(rows.count == 2)
+                // Largest cost first: gpt is priced, claude is not.
+                #expect(rows.first?["group"]?.stringValue == "gpt")
+                #expect(rows.first?["cost"]?.stringValue == Money(nanos: 2 * Self.helloCost, currency: .usd).amountText)
+                #expect(rows.last?["cost"]?.stringValue == "0")
+                let future = try await gateway.send("/admin/usage?group_by=owner&since=2999-01-01", method: .GET, headers: Self.admin)
+                #expect(future.json?["data"]?.arrayValue?.isEmpty == true)
+                let bad = try await gateway.send("/admin/usage?group_by=colour", method: .GET, headers: Self.admin)
+                #expect(bad.status == 400)
+                #expect(bad.json?["error"]?["message"]?.stringValue?.contains("group_by") == true)
+                let badDate = try await gateway.send("/admin/usage?since=yesterday", method: .GET, headers: Self.admin)
+                #expect(badDate.status == 400)
+                let missing = try await gateway.send("/admin/keys/key_missing", method: .GET, headers: Self.admin)
+                #expect(missing.status == 404)
+            }
+        }
+    }
 }

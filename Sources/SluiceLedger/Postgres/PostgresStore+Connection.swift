@@ -87,3 +87,15 @@ private final class LeaseFlag: Sendable {
     func set() { value.store(true, ordering: .releasing) }
     var isSet: Bool { value.load(ordering: .acquiring) }
 }
+
+extension PostgresConnection {
+    /// Runs one statement inside a transaction and collects its rows.
+    @discardableResult
+    func rows(_ query: PostgresQuery, logger: Logger) async throws(LedgerError) -> [PostgresRandomAccessRow] {
+        do {
+            return try await self.query(query, logger: logger).collect().map { $0.makeRandomAccess() }
+        } catch {
+            throw .postgres(error)
+        }
+    }
+}

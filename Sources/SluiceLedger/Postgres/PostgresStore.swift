@@ -46,10 +46,7 @@ public final class PostgresStore: Store {
     ) async throws(LedgerError) {
         var configuration = configuration
         if let schema {
-            guard let first = schema.unicodeScalars.first, ("a"..."z").contains(first) || first == "_",
-                  schema.count <= 63,
-                  schema.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" })
-            else {
+            guard Self.isPlainIdentifier(schema) else {
                 throw .invalidArgument("a PostgreSQL schema name must be lower-case letters, digits and underscores, got '\(schema)'")
             }
             configuration.options.additionalStartupParameters.append(("search_path", schema))
@@ -95,16 +92,12 @@ public final class PostgresStore: Store {
     func checkOpen() throws(LedgerError) {
         if closed.load(ordering: .acquiring) { throw .storeFailure("the PostgreSQL ledger is closed") }
     }
-}
 
-extension PostgresConnection {
-    /// Runs one statement inside a transaction and collects its rows.
-    @discardableResult
-    func rows(_ query: PostgresQuery, logger: Logger) async throws(LedgerError) -> [PostgresRandomAccessRow] {
-        do {
-            return try await self.query(query, logger: logger).collect().map { $0.makeRandomAccess() }
-        } catch {
-            throw .postgres(error)
-        }
+    /// Whether `name` can go into SQL unquoted: a lower-case letter or underscore, then lower-case letters,
+    /// digits and underscores, at most 63 in all.
+    static func isPlainIdentifier(_ name: String) -> Bool {
+        let scalars = Array(name.unicodeScalars)
+        guard let first = scalars.first, scalars.count <= 63, ("a"..."z").contains(first) || first == "_" else { return false }
+        return scalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
     }
 }
