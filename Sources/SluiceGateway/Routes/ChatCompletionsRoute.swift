@@ -28,15 +28,8 @@ struct ChatCompletionsRoute: Sendable {
         }
         let account = try await responder.openAccount(
             key: key, chat: &chat, route: route, provider: provider, context: context)
-        let providerContext = responder.providerContext(context)
         if chat.isStreaming {
-            let stream: ChatStream
-            do {
-                stream = try await provider.stream(chat, context: providerContext)
-            } catch {
-                _ = try await account?.close(status: ErrorResponse.apiError(for: error).status, usage: nil)
-                throw error
-            }
+            let stream = try await responder.stream(chat, provider: provider, account: account, context: context)
             return Response(
                 status: .ok,
                 headers: responder.decisionHeaders(provider, contentType: "text/event-stream")
@@ -46,13 +39,7 @@ struct ChatCompletionsRoute: Sendable {
                     model: provider.endpoint.name, account: account
                 ).body())
         }
-        let response: ChatResponse
-        do {
-            response = try await provider.complete(chat, context: providerContext)
-        } catch {
-            _ = try await account?.close(status: ErrorResponse.apiError(for: error).status, usage: nil)
-            throw error
-        }
+        let response = try await responder.complete(chat, provider: provider, account: account, context: context)
         if let usage = response.usage {
             context.logger.info(
                 "completed",

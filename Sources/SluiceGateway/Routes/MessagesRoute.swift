@@ -21,29 +21,16 @@ struct MessagesRoute: Sendable {
         let provider = try responder.provider(for: chat)
         let account = try await responder.openAccount(
             key: key, chat: &chat, route: chat.model, provider: provider, context: context)
-        let providerContext = responder.providerContext(context)
         if chat.isStreaming {
             chat.streamOptions = StreamOptions(includeUsage: true)
-            let stream: ChatStream
-            do {
-                stream = try await provider.stream(chat, context: providerContext)
-            } catch {
-                _ = try await account?.close(status: ErrorResponse.apiError(for: error).status, usage: nil)
-                throw error
-            }
+            let stream = try await responder.stream(chat, provider: provider, account: account, context: context)
             return Response(
                 status: .ok,
                 headers: responder.decisionHeaders(provider, contentType: "text/event-stream") + [.cacheControl: "no-cache"],
                 body: anthropicStream(
                     stream, model: messages.model, requestID: context.requestID, logger: context.logger, account: account))
         }
-        let response: ChatResponse
-        do {
-            response = try await provider.complete(chat, context: providerContext)
-        } catch {
-            _ = try await account?.close(status: ErrorResponse.apiError(for: error).status, usage: nil)
-            throw error
-        }
+        let response = try await responder.complete(chat, provider: provider, account: account, context: context)
         let cost = try await account?.close(status: 200, usage: response.usage)
         let translated = AnthropicBridge.messagesResponse(from: response, requestedModel: messages.model)
         return Response(

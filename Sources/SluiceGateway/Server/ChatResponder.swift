@@ -76,6 +76,31 @@ struct ChatResponder: Sendable {
         return provider
     }
 
+    /// Calls the provider for one answer. A failure closes the account (no charge) before it is rethrown.
+    func complete(
+        _ chat: ChatRequest, provider: any ChatProvider, account: RequestAccounting?, context: SluiceRequestContext
+    ) async throws -> ChatResponse {
+        do {
+            return try await provider.complete(chat, context: providerContext(context))
+        } catch {
+            _ = try await account?.close(status: ErrorResponse.apiError(for: error).status, usage: nil)
+            throw error
+        }
+    }
+
+    /// Opens the provider's stream. A failure before the first chunk closes the account (no charge)
+    /// before it is rethrown; after that, the stream writer closes it.
+    func stream(
+        _ chat: ChatRequest, provider: any ChatProvider, account: RequestAccounting?, context: SluiceRequestContext
+    ) async throws -> ChatStream {
+        do {
+            return try await provider.stream(chat, context: providerContext(context))
+        } catch {
+            _ = try await account?.close(status: ErrorResponse.apiError(for: error).status, usage: nil)
+            throw error
+        }
+    }
+
     /// The provider context for one request.
     func providerContext(_ context: SluiceRequestContext) -> SluiceProviders.RequestContext {
         SluiceProviders.RequestContext(requestID: context.requestID, logger: context.logger)
