@@ -28,8 +28,10 @@ struct LedgerCommand: AsyncParsableCommand {
     @Option(help: "How many times to run the variants in turn.")
     var rounds: Int = 2
 
-    @Option(parsing: .upToNextOption, help: "Variants to run, in this order each round: off, sqlite, postgres.")
-    var variants: [LedgerVariant] = LedgerVariant.allCases
+    @Option(
+        parsing: .upToNextOption,
+        help: "Variants to run, in this order each round: off, sqlite, postgres; for splitting the cost also sqlite-record (no auth: cost and usage row only) and sqlite-key (a key without limits or budget).")
+    var variants: [LedgerVariant] = LedgerVariant.standard
 
     @Option(help: "PostgreSQL URL for the postgres variant; the user must be allowed to CREATE DATABASE (a fresh one per run). Default: start `scripts/postgres-test-server`.")
     var postgresURL: String?
@@ -100,7 +102,7 @@ struct LedgerCommand: AsyncParsableCommand {
         return LedgerReport(
             settings: .init(
                 connections: connections, durationSeconds: duration, latencyRequests: latencyRequests, rounds: rounds,
-                command: ".build/release/sluice-bench " + CommandLine.arguments.dropFirst().joined(separator: " ")),
+                command: CommandLine.arguments.joined(separator: " ")),
             runs: runs, skipped: skipped, postgresOrigin: postgres?.origin,
             loadAverage: (before: loadBefore, after: GatewayReport.loadAverageNow()))
     }
@@ -123,7 +125,7 @@ struct LedgerCommand: AsyncParsableCommand {
             throw error
         }
         await target.served.child?.stop()
-        if variant != .off {
+        if variant.ledgerOn {
             do {
                 let totals = try await LedgerServer.usageByKey(of: target)
                 figures.check = LedgerCheck(
@@ -136,7 +138,7 @@ struct LedgerCommand: AsyncParsableCommand {
             Self.progress("\(label): \(figures.check?.summary ?? "")")
         }
         if let database = target.database { await postgres?.dropDatabase(database) }
-        if variant == .sqlite {
+        if variant != .off && variant != .postgres {
             let base = directory.appendingPathComponent("ledger-\(label).sqlite").path
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: base + suffix) }
         }
@@ -161,13 +163,21 @@ struct LedgerCommand: AsyncParsableCommand {
         let database = target.database?.name
         let databaseBefore = database.map(PostgresServer.backendCPU(database:))
         let before = target.served.stats()
+        let benchBefore = ProcessStats.read()
+        let machineBefore = MachineCPU.read()
         let throughput = try await generator.run(
             request, plan: LoadPlan(connections: connections, stop: .duration(.seconds(Int64(duration)))))
+        let machineAfter = MachineCPU.read()
+        let benchAfter = ProcessStats.read()
         let after = target.served.stats()
         let databaseAfter = database.map(PostgresServer.backendCPU(database:))
         var sluiceCPU: Double?
         var databaseCPU: Double?
+        var benchCPU: Double?
         if throughput.completed > 0 {
+            if let benchBefore, let benchAfter {
+                benchCPU = (benchAfter.cpuSeconds - benchBefore.cpuSeconds) / Double(throughput.completed)
+            }
             if let before, let after {
                 sluiceCPU = (after.cpuSeconds - before.cpuSeconds) / Double(throughput.completed)
             }
@@ -181,7 +191,8 @@ struct LedgerCommand: AsyncParsableCommand {
 
         return LedgerRunFigures(
             variant: target.variant, round: round, warmup: warmup, throughput: throughput, latency: latency,
-            sluiceCPUPerRequest: sluiceCPU, databaseCPUPerRequest: databaseCPU,
+            sluiceCPUPerRequest: sluiceCPU, databaseCPUPerRequest: databaseCPU, benchCPUPerRequest: benchCPU,
+            machineBusy: MachineCPU.busyFraction(from: machineBefore, to: machineAfter),
             peakResidentBytes: target.served.stats()?.peakResidentBytes, check: nil)
     }
 

@@ -66,6 +66,10 @@ struct LedgerRunFigures: Sendable {
     var sluiceCPUPerRequest: Double?
     /// CPU seconds PostgreSQL's backends for this run's database spent per completed request.
     var databaseCPUPerRequest: Double?
+    /// CPU seconds the bench process (mock upstream and load generator) spent per completed request.
+    var benchCPUPerRequest: Double?
+    /// How busy all the machine's cores were during the throughput run (0...1), whoever used them.
+    var machineBusy: Double?
     var peakResidentBytes: UInt64?
     /// The ledger check (nil with the ledger off).
     var check: LedgerCheck?
@@ -122,7 +126,7 @@ struct LedgerReport: Sendable {
     var runsTable: TextTable {
         var table = TextTable(header: [
             "run", "variant", "req/s (\(settings.connections) conn)", "vs off mean", "Sluice CPU/req", "DB CPU/req",
-            "p50 1 conn", "p99 1 conn", "p99 \(settings.connections) conn", "errors", "ledger check",
+            "bench CPU/req", "cores busy", "p50 1 conn", "p99 1 conn", "p99 \(settings.connections) conn", "errors", "ledger check",
         ])
         let offRate = meanRate(.off)
         for (index, run) in runs.enumerated() {
@@ -132,6 +136,8 @@ struct LedgerReport: Sendable {
                 change(rate, base: offRate),
                 run.sluiceCPUPerRequest.map(Format.microseconds) ?? "n/a",
                 run.databaseCPUPerRequest.map(Format.microseconds) ?? "",
+                run.benchCPUPerRequest.map(Format.microseconds) ?? "n/a",
+                run.machineBusy.map { String(format: "%.0f%%", $0 * 100) } ?? "n/a",
                 Format.milliseconds(Double(run.latency.latency.value(atQuantile: 0.5))),
                 Format.milliseconds(Double(run.latency.latency.value(atQuantile: 0.99))),
                 Format.milliseconds(Double(run.throughput.latency.value(atQuantile: 0.99))),
@@ -196,8 +202,14 @@ struct LedgerReport: Sendable {
             "each run: 1 s warm-up at \(settings.connections) connections and 200 requests at 1, then non-streaming at \(settings.connections) keep-alive connections for \(settings.durationSeconds) s (closed loop), then \(settings.latencyRequests) requests at 1 connection; \(settings.rounds) round(s) of the variants in turn.",
             "off: `ledger: {store: off}`, no auth. sqlite / postgres: a fresh ledger (new SQLite file / new database), `auth.admin_key` set so /v1 needs a virtual key, model priced (input \(LedgerServer.inputPrice), output \(LedgerServer.outputPrice) USD per 1M tokens), one key made with `sluice keys create --rpm \(LedgerServer.rpm) --tpm \(LedgerServer.tpm) --budget '\(LedgerServer.budget)'`: every request does the key look-up, rate-limit admit and settle, budget reserve and settle, cost, and a group-committed usage row before its response ends.",
             "ledger check: after the server stops, `sluice usage --group-by key --json` must hold exactly one row per 200 the load generator counted (warm-up included), no error rows, and cost = 200s × \(Money(nanos: LedgerServer.costNanosPerRequest, currency: .usd)).",
-            "CPU/req: user + system CPU of the `sluice serve` process during the throughput run ÷ its 200s; for postgres, plus the PostgreSQL backends connected to the run's database (not the server's shared background processes).",
+            "CPU/req: user + system CPU of the `sluice serve` process during the throughput run ÷ its 200s; for postgres, plus the PostgreSQL backends connected to the run's database (not the server's shared background processes). bench CPU/req: the mock upstream and load generator. cores busy: all cores of the machine during the throughput run (/proc/stat), other sessions' work included.",
         ]
+        if runs.contains(where: { $0.variant == .sqliteRecord }) {
+            notes.append("sqlite-record: the SQLite ledger and the priced model but no auth: anonymous requests, so only the cost, the `x-sluice-cost` header and the usage row (no key look-up, limits or budget).")
+        }
+        if runs.contains(where: { $0.variant == .sqliteKey }) {
+            notes.append("sqlite-key: as sqlite, but the key has no RPM, TPM or budget: key look-up, cost and the usage row (no rate limiting or budget reservation).")
+        }
         if let postgresOrigin { notes.append("PostgreSQL: \(postgresOrigin); a fresh database per run, dropped afterwards.") }
         for (variant, reason) in skipped { notes.append("\(variant.rawValue) skipped: \(reason)") }
         notes.append("load average (1, 5, 15 min) before: \(loadAverage.before); after: \(loadAverage.after).")

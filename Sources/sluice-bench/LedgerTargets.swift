@@ -11,6 +11,22 @@ enum LedgerVariant: String, CaseIterable, Sendable, ExpressibleByArgument {
     case sqlite
     /// The same on a fresh PostgreSQL database.
     case postgres
+    /// For splitting the cost: a fresh SQLite ledger and a priced model, but no auth, so requests are
+    /// anonymous: cost and the usage row only (no key look-up, limits or budget).
+    case sqliteRecord = "sqlite-record"
+    /// For splitting the cost: as `sqlite`, but the key has no RPM, TPM or budget (key look-up, cost and
+    /// the usage row; no rate limiting or budget reservation).
+    case sqliteKey = "sqlite-key"
+
+    /// What runs unless `--variants` says otherwise.
+    static let standard: [LedgerVariant] = [.off, .sqlite, .postgres]
+
+    /// Whether /v1 needs a virtual key (`auth.admin_key` set) and the load sends one.
+    var authenticated: Bool { self == .sqlite || self == .postgres || self == .sqliteKey }
+    /// Whether the key has RPM, TPM and a budget.
+    var limited: Bool { self == .sqlite || self == .postgres }
+    /// Whether a ledger store is on.
+    var ledgerOn: Bool { self != .off }
 }
 
 /// A `sluice serve` process started for one ledger-bench run, with what the load needs to reach it.
@@ -52,14 +68,14 @@ enum LedgerServer {
         return "sk-bench-admin-" + String(generator.next() as UInt64, radix: 16) + String(generator.next() as UInt64, radix: 16)
     }()
 
-    /// The configuration for a ledger-on variant: `ledgerLines` (indented two spaces) under `ledger:`.
-    static func config(ledgerLines: [String], upstreamPort: Int) -> String {
-        """
+    /// The configuration for a ledger-on variant: `ledgerLines` (indented two spaces) under `ledger:`,
+    /// and, when `authenticated`, an admin key (which makes /v1 require virtual keys).
+    static func config(ledgerLines: [String], authenticated: Bool, upstreamPort: Int) -> String {
+        let auth = authenticated ? "auth:\n  admin_key: env:\(adminKeyVariable)\n" : ""
+        return """
         ledger:
         \(ledgerLines.map { "  " + $0 }.joined(separator: "\n"))
-        auth:
-          admin_key: env:\(adminKeyVariable)
-        models:
+        \(auth)models:
           - name: mock
             backend: openai
             model: mock
@@ -85,24 +101,28 @@ enum LedgerServer {
         switch variant {
         case .off:
             configText = SluiceServer.config(upstreamPort: upstreamPort)
-        case .sqlite:
+        case .sqlite, .sqliteRecord, .sqliteKey:
             let path = directory.appendingPathComponent("ledger-\(label).sqlite").path
-            configText = config(ledgerLines: ["store: sqlite", "path: \"\(path)\""], upstreamPort: upstreamPort)
+            configText = config(
+                ledgerLines: ["store: sqlite", "path: \"\(path)\""], authenticated: variant.authenticated, upstreamPort: upstreamPort)
         case .postgres:
             guard let postgres else { throw BenchError("no PostgreSQL server for the postgres variant") }
             let made = try await postgres.createDatabase(named: "sluice_bench_\(getpid())_\(label)")
             database = made
             environment[postgresURLVariable] = made.url
-            configText = config(ledgerLines: ["store: postgres", "url: env:\(postgresURLVariable)"], upstreamPort: upstreamPort)
+            configText = config(
+                ledgerLines: ["store: postgres", "url: env:\(postgresURLVariable)"], authenticated: true, upstreamPort: upstreamPort)
         }
-        if variant != .off { environment[adminKeyVariable] = adminKey }
+        if variant.authenticated { environment[adminKeyVariable] = adminKey }
         let configPath = directory.appendingPathComponent("sluice-\(label).yaml").path
         try configText.write(toFile: configPath, atomically: true, encoding: .utf8)
 
-        var bearer = BenchKey.value
+        // Anonymous variants send `Authorization: Bearer ` with nothing after it: no key to look up.
+        var bearer = variant.ledgerOn ? "" : BenchKey.value
         var keyID: String?
-        if variant != .off {
-            (bearer, keyID) = try await createKey(executable: executable, configPath: configPath, environment: environment)
+        if variant.authenticated {
+            (bearer, keyID) = try await createKey(
+                executable: executable, configPath: configPath, environment: environment, limited: variant.limited)
         }
 
         let port = try await FreePort.find(group: group)
@@ -122,16 +142,14 @@ enum LedgerServer {
             configPath: configPath, environment: environment, bearer: bearer, keyID: keyID, database: database)
     }
 
-    /// `sluice keys create` with RPM, TPM and a budget: the secret from standard output, the id from the
-    /// `created key_… for …` line on standard error.
+    /// `sluice keys create`, with RPM, TPM and a budget when `limited`: the secret from standard output,
+    /// the id from the `created key_… for …` line on standard error.
     private static func createKey(
-        executable: String, configPath: String, environment: [String: String]
+        executable: String, configPath: String, environment: [String: String], limited: Bool
     ) async throws -> (secret: String, id: String?) {
-        let output = try await ToolRun.run(
-            executable,
-            ["keys", "create", "--config", configPath, "--owner", "bench", "--rpm", String(rpm), "--tpm", String(tpm),
-             "--budget", budget],
-            environment: environment)
+        var arguments = ["keys", "create", "--config", configPath, "--owner", "bench"]
+        if limited { arguments += ["--rpm", String(rpm), "--tpm", String(tpm), "--budget", budget] }
+        let output = try await ToolRun.run(executable, arguments, environment: environment)
         let secret = output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         guard output.status == 0, secret.hasPrefix("sk-"), !secret.contains("\n") else {
             throw BenchError("`sluice keys create` failed (status \(output.status)): \(output.stderr)")
