@@ -28,11 +28,17 @@ struct ChatResponder: Sendable {
     /// The key a request presents.
     static func secret(in request: Request) -> String? {
         if let authorization = request.headers[.authorization] {
-            let parts = authorization.split(separator: " ", maxSplits: 1)
-            if parts.count == 2, parts[0].lowercased() == "bearer" {
-                return String(parts[1].trimmingCharacters(in: .whitespaces))
+            // `Bearer <token>`, the scheme in any case; ASCII spaces and tabs around the token are dropped.
+            let bytes = authorization.utf8
+            guard bytes.count > 7, let space = bytes.firstIndex(of: UInt8(ascii: " ")),
+                  String(decoding: bytes[..<space], as: UTF8.self).lowercased() == "bearer"
+            else { return nil }
+            let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+            let token = bytes[bytes.index(after: space)...]
+            guard let first = token.firstIndex(where: { !isBlank($0) }), let last = token.lastIndex(where: { !isBlank($0) }) else {
+                return nil
             }
-            return nil
+            return String(decoding: token[first...last], as: UTF8.self)
         }
         return request.headers[.init("x-api-key")!]
     }

@@ -57,6 +57,23 @@ enum SQLiteSchema {
             ) STRICT, WITHOUT ROWID
             """,
         ],
+        // Settlements travel on their usage row, and a trigger adds them to `budget_spend`: a batch of
+        // records and its spend is then one INSERT statement (one round trip, atomic on its own), and a
+        // row that is ignored as a duplicate settles nothing.
+        [
+            "ALTER TABLE usage ADD COLUMN charge_key_id TEXT",
+            "ALTER TABLE usage ADD COLUMN charge_period INTEGER",
+            "ALTER TABLE usage ADD COLUMN charge_nanos INTEGER",
+            "ALTER TABLE usage ADD COLUMN charge_currency TEXT",
+            """
+            CREATE TRIGGER usage_settles_budget AFTER INSERT ON usage WHEN NEW.charge_nanos IS NOT NULL
+            BEGIN
+                INSERT INTO budget_spend (key_id, period_start, spent_nanos, currency)
+                VALUES (NEW.charge_key_id, NEW.charge_period, NEW.charge_nanos, NEW.charge_currency)
+                ON CONFLICT (key_id, period_start) DO UPDATE SET spent_nanos = spent_nanos + excluded.spent_nanos;
+            END
+            """,
+        ],
     ]
 }
 

@@ -8,38 +8,53 @@ extension SQLiteStore {
         experiment_arm, cache_hit
         """
     static let usageColumnCount = 19
-    /// Records per INSERT: 500 × 19 parameters stays well below SQLite's default limit of 32766.
-    static let recordsPerStatement = 500
+    /// The usage columns plus the settlement each row carries (see the schema's trigger).
+    static let insertColumns = usageColumns + ", charge_key_id, charge_period, charge_nanos, charge_currency"
+    static let insertColumnCount = usageColumnCount + 4
+    /// Records per INSERT: 1,000 × 23 parameters stays below SQLite's limit of 32,766.
+    static let recordsPerStatement = 1_000
 
-    /// Writes the records (ignoring request ids already stored) and adds the settlements of the records it
-    /// inserted to `budget_spend`, in one transaction; then moves the settled amounts from reserved to
-    /// spent in memory and closes every reservation the batch settles.
+    /// Writes the records (ignoring request ids already stored); the schema's trigger adds the
+    /// settlements of the rows actually inserted to `budget_spend` within the same statement. Then moves
+    /// the settled amounts from reserved to spent in memory and closes every reservation the batch settles.
+    ///
+    /// A batch of up to ``recordsPerStatement`` records is one statement in autocommit mode: one round
+    /// trip to SQLite's thread, atomic on its own. Larger batches run in one transaction.
     public func record(_ entries: [LedgerEntry]) async throws(LedgerError) {
         guard !entries.isEmpty else { return }
         let batch = try LedgerBatch(entries, baseCurrency: baseCurrency)
+        let records = batch.records
+        var settlements: [String: Settlement] = [:]
+        for entry in entries where settlements[entry.record.requestID] == nil {
+            if let settlement = entry.settlement { settlements[entry.record.requestID] = settlement }
+        }
+        let needsInserted = !settlements.isEmpty
         try checkOpen()
         try await gate.run { () async throws(LedgerError) in
             try checkOpen()
             do throws(LedgerError) {
-                let charges = try await transaction { () async throws(LedgerError) -> [LedgerBatch.Charge] in
-                    var inserted = Set<String>()
-                    let records = batch.records
-                    for start in stride(from: 0, to: records.count, by: Self.recordsPerStatement) {
-                        let chunk = records[start..<min(start + Self.recordsPerStatement, records.count)]
-                        for row in try await writer.rows(Self.insertUsageSQL(rows: chunk.count), Self.binds(chunk)) {
-                            inserted.insert(try row.text("request_id"))
+                let insert = { (chunk: ArraySlice<UsageRecord>) async throws(LedgerError) -> [String] in
+                    let sql = Self.insertUsageSQL(rows: chunk.count, returning: needsInserted)
+                    let binds = Self.binds(chunk, settlements: settlements)
+                    guard needsInserted else {
+                        try await self.writer.execute(sql, binds)
+                        return []
+                    }
+                    var ids: [String] = []
+                    for row in try await self.writer.rows(sql, binds) { ids.append(try row.text("request_id")) }
+                    return ids
+                }
+                var inserted = Set<String>()
+                if records.count <= Self.recordsPerStatement {
+                    inserted.formUnion(try await insert(records[...]))
+                } else {
+                    try await transaction { () async throws(LedgerError) in
+                        for start in stride(from: 0, to: records.count, by: Self.recordsPerStatement) {
+                            inserted.formUnion(try await insert(records[start..<min(start + Self.recordsPerStatement, records.count)]))
                         }
                     }
-                    let charges = LedgerBatch.charges(batch.settlements(inserted: inserted))
-                    for start in stride(from: 0, to: charges.count, by: 1000) {
-                        let chunk = charges[start..<min(start + 1000, charges.count)]
-                        try await writer.execute(Self.addSpendSQL(rows: chunk.count), chunk.flatMap { charge -> [SQLiteData] in
-                            [.text(charge.period.keyID), .int64(charge.period.start), .int64(charge.amount.nanos),
-                             .text(charge.amount.currency.code)]
-                        })
-                    }
-                    return charges
                 }
+                let charges = LedgerBatch.charges(batch.settlements(inserted: inserted))
                 budgets.withLock { $0.settle(charges, closing: batch.reservationIDs) }
             } catch {
                 // The commit may or may not have happened: read these periods' spend again when next needed.
@@ -115,22 +130,17 @@ extension SQLiteStore {
         }
     }
 
-    static func insertUsageSQL(rows: Int) -> String {
-        let row = "(" + Array(repeating: "?", count: usageColumnCount).joined(separator: ", ") + ")"
-        return "INSERT OR IGNORE INTO usage (\(usageColumns)) VALUES "
-            + Array(repeating: row, count: rows).joined(separator: ", ") + " RETURNING request_id"
+    static func insertUsageSQL(rows: Int, returning: Bool) -> String {
+        let row = "(" + Array(repeating: "?", count: insertColumnCount).joined(separator: ", ") + ")"
+        return "INSERT OR IGNORE INTO usage (\(insertColumns)) VALUES "
+            + Array(repeating: row, count: rows).joined(separator: ", ") + (returning ? " RETURNING request_id" : "")
     }
 
-    static func addSpendSQL(rows: Int) -> String {
-        "INSERT INTO budget_spend (key_id, period_start, spent_nanos, currency) VALUES "
-            + Array(repeating: "(?, ?, ?, ?)", count: rows).joined(separator: ", ")
-            + " ON CONFLICT (key_id, period_start) DO UPDATE SET spent_nanos = spent_nanos + excluded.spent_nanos"
-    }
-
-    static func binds(_ records: ArraySlice<UsageRecord>) -> [SQLiteData] {
+    static func binds(_ records: ArraySlice<UsageRecord>, settlements: [String: Settlement]) -> [SQLiteData] {
         var binds: [SQLiteData] = []
-        binds.reserveCapacity(records.count * usageColumnCount)
+        binds.reserveCapacity(records.count * insertColumnCount)
         for record in records {
+            let settlement = settlements[record.requestID]
             binds += [
                 .text(record.requestID), .int64(StoreColumns.micros(record.startedAt)), .optionalText(record.keyID),
                 .optionalText(record.owner), .text(record.route), .text(record.model), .text(record.upstream),
@@ -138,6 +148,10 @@ extension SQLiteStore {
                 .int(record.tokens.completion), .int(record.tokens.reasoning), .int64(record.cost.nanos),
                 .text(record.cost.currency.code), .int64(record.baseCost.nanos), .int(record.latencyMs),
                 .optionalInt(record.ttftMs), .optionalText(record.experimentArm), .bool(record.cacheHit),
+                .optionalText(settlement?.reservation.keyID),
+                settlement.map { .int64($0.reservation.periodStart) } ?? .null,
+                settlement.map { .int64($0.charge.nanos) } ?? .null,
+                .optionalText(settlement?.charge.currency.code),
             ]
         }
         return binds
