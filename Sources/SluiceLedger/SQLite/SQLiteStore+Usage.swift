@@ -28,29 +28,18 @@ extension SQLiteStore {
         for entry in entries where settlements[entry.record.requestID] == nil {
             if let settlement = entry.settlement { settlements[entry.record.requestID] = settlement }
         }
-        let needsInserted = !settlements.isEmpty
         try checkOpen()
         try await gate.run { () async throws(LedgerError) in
             try checkOpen()
             do throws(LedgerError) {
-                let insert = { (chunk: ArraySlice<UsageRecord>) async throws(LedgerError) -> [String] in
-                    let sql = Self.insertUsageSQL(rows: chunk.count, returning: needsInserted)
-                    let binds = Self.binds(chunk, settlements: settlements)
-                    guard needsInserted else {
-                        try await self.writer.execute(sql, binds)
-                        return []
-                    }
-                    var ids: [String] = []
-                    for row in try await self.writer.rows(sql, binds) { ids.append(try row.text("request_id")) }
-                    return ids
-                }
                 var inserted = Set<String>()
                 if records.count <= Self.recordsPerStatement {
-                    inserted.formUnion(try await insert(records[...]))
+                    inserted = try await insertBatch(records[...], settlements: settlements)
                 } else {
                     try await transaction { () async throws(LedgerError) in
                         for start in stride(from: 0, to: records.count, by: Self.recordsPerStatement) {
-                            inserted.formUnion(try await insert(records[start..<min(start + Self.recordsPerStatement, records.count)]))
+                            let chunk = records[start..<min(start + Self.recordsPerStatement, records.count)]
+                            inserted.formUnion(try await insertBatch(chunk, settlements: settlements))
                         }
                     }
                 }
@@ -61,6 +50,25 @@ extension SQLiteStore {
                 budgets.withLock { $0.forget(batch.periods) }
                 throw error
             }
+        }
+    }
+
+    /// Inserts one statement's worth of records and returns the request ids it stored. The usual case,
+    /// no id already stored, is a plain INSERT; if it fails (a duplicate id from a retried batch, or a
+    /// real error), nothing of it was applied, and an INSERT OR IGNORE … RETURNING says which rows are new.
+    private func insertBatch(
+        _ records: ArraySlice<UsageRecord>, settlements: [String: Settlement]
+    ) async throws(LedgerError) -> Set<String> {
+        let binds = Self.binds(records, settlements: settlements)
+        do {
+            try await writer.execute(Self.insertUsageSQL(rows: records.count, ignoringDuplicates: false), binds)
+            return Set(records.map(\.requestID))
+        } catch {
+            var inserted = Set<String>()
+            for row in try await writer.rows(Self.insertUsageSQL(rows: records.count, ignoringDuplicates: true), binds) {
+                inserted.insert(try row.text("request_id"))
+            }
+            return inserted
         }
     }
 
@@ -130,10 +138,10 @@ extension SQLiteStore {
         }
     }
 
-    static func insertUsageSQL(rows: Int, returning: Bool) -> String {
+    static func insertUsageSQL(rows: Int, ignoringDuplicates: Bool) -> String {
         let row = "(" + Array(repeating: "?", count: insertColumnCount).joined(separator: ", ") + ")"
-        return "INSERT OR IGNORE INTO usage (\(insertColumns)) VALUES "
-            + Array(repeating: row, count: rows).joined(separator: ", ") + (returning ? " RETURNING request_id" : "")
+        return (ignoringDuplicates ? "INSERT OR IGNORE" : "INSERT") + " INTO usage (\(insertColumns)) VALUES "
+            + Array(repeating: row, count: rows).joined(separator: ", ") + (ignoringDuplicates ? " RETURNING request_id" : "")
     }
 
     static func binds(_ records: ArraySlice<UsageRecord>, settlements: [String: Settlement]) -> [SQLiteData] {
