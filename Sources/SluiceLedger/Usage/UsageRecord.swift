@@ -22,7 +22,7 @@ public struct UsageRecord: Sendable, Hashable, Codable {
     public var cost: Money
     /// The same cost in the ledger's base currency (what totals add up).
     public var baseCost: Money
-    /// Milliseconds from the request's arrival to its last byte.
+    /// Milliseconds from admission (the body read and checked) to the last byte.
     public var latencyMs: Int
     /// Milliseconds to the first byte of a streamed answer.
     public var ttftMs: Int?
