@@ -67,7 +67,7 @@ let package = Package(
         .target(
             name: "SluiceGateway",
             dependencies: [
-                "SluiceAPI", "SluiceProviders", "SluiceLedger",
+                "SluiceAPI", "SluiceEngine", "SluiceProviders", "SluiceLedger",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

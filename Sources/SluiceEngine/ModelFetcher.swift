@@ -20,14 +20,7 @@ public struct ModelFetcher: Sendable {
     init(home: URL?, environment: [String: String], spec: ModelFetcherSpec) {
         self.environment = environment
         self.spec = spec
-        if let home: URL = home {
-            self.home = home
-        } else if let configured: String = environment["SLUICE_HOME"], !configured.isEmpty {
-            self.home = URL(fileURLWithPath: configured, isDirectory: true)
-        } else {
-            let user: String = environment["HOME"] ?? NSHomeDirectory()
-            self.home = URL(fileURLWithPath: user, isDirectory: true).appendingPathComponent(".cache/sluice", isDirectory: true)
-        }
+        self.home = home ?? SluiceHome.directory(environment: environment)
     }
 
     /// Where the default model is kept: `<home>/models/SmolLM2-135M-Instruct.Q4_1.gguf`.

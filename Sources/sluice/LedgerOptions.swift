@@ -13,7 +13,7 @@ struct LedgerOptions: ParsableArguments {
     /// The ledger configuration and the store it names, open and migrated.
     func openStore() async throws -> (LedgerConfig, any Store) {
         let environment = ProcessInfo.processInfo.environment
-        var ledgerConfig = LedgerConfig(location: .sqlite(path: nil))
+        var ledgerConfig = LedgerConfig.embedded
         if let path = config ?? environment["SLUICE_CONFIG"] {
             do {
                 ledgerConfig = try GatewayConfig.loadLedger(path: path, environment: environment)

@@ -46,7 +46,7 @@ struct ServeCommand: AsyncParsableCommand {
             if let path = config ?? environment["SLUICE_CONFIG"] {
                 gatewayConfig = try GatewayConfig.load(path: path, environment: environment)
             } else {
-                gatewayConfig = GatewayConfig(ledger: LedgerConfig(location: .sqlite(path: nil)))
+                gatewayConfig = GatewayConfig(ledger: LedgerConfig.embedded)
             }
             try gatewayConfig.addCommandLineModels(models, keys: modelKeys, environment: environment)
         } catch {

@@ -27,9 +27,8 @@ public enum LedgerFactory {
         case .off:
             return nil
         case .sqlite(let path):
+            // The store creates the file and its directory.
             let file = path ?? LedgerConfig.defaultSQLitePath(environment: environment)
-            try FileManager.default.createDirectory(
-                atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             store = try await SQLiteStore(path: file, baseCurrency: ledger.exchangeRates.base, logger: logger)
         case .postgres(let url, let schema):
             store = try await PostgresStore(url: url, schema: schema, baseCurrency: ledger.exchangeRates.base, logger: logger)

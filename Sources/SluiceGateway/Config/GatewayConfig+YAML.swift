@@ -10,50 +10,43 @@ extension GatewayConfig {
     /// - Parameter environment: where `env:NAME` secrets are looked up.
     /// - Throws: ``ConfigError`` naming the file, the line, and the problem.
     public static func load(path: String, environment: [String: String]) throws(ConfigError) -> GatewayConfig {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ConfigError(source: path, line: nil, message: "cannot read the config file: \(error.localizedDescription)")
-        }
-        return try parse(yaml: text, source: path, environment: environment)
+        try parse(yaml: try readFile(path), source: path, environment: environment)
     }
 
     /// Reads only the `ledger` section of a config file (for `sluice keys` and `sluice usage`, which need
-    /// the store but not the models or their keys). Without a section, the SQLite default.
+    /// the store but not the models or their keys). Without a section, ``LedgerConfig/embedded``.
     public static func loadLedger(path: String, environment: [String: String]) throws(ConfigError) -> LedgerConfig {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ConfigError(source: path, line: nil, message: "cannot read the config file: \(error.localizedDescription)")
-        }
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch {
-            throw ConfigError(source: path, line: nil, message: "invalid YAML: \(error)")
-        }
         let reader = YAMLReader(source: path, environment: environment)
-        guard let root, let ledger = try reader.mapping(root, "the top level")["ledger"] else {
-            return LedgerConfig(location: .sqlite(path: nil))
-        }
+        guard let root = try compose(try readFile(path), source: path),
+              let ledger = try reader.mapping(root, "the top level")["ledger"]
+        else { return .embedded }
         return try reader.ledgerConfig(ledger)
     }
 
     /// Parses configuration text. See ``load(path:environment:)``.
     public static func parse(yaml: String, source: String, environment: [String: String]) throws(ConfigError) -> GatewayConfig {
-        let root: Node?
+        guard let root = try compose(yaml, source: source) else { return GatewayConfig(ledger: .embedded) }
+        let reader = YAMLReader(source: source, environment: environment)
+        return try reader.config(root)
+    }
+
+    private static func readFile(_ path: String) throws(ConfigError) -> String {
         do {
-            root = try Yams.compose(yaml: yaml)
+            return try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigError(source: path, line: nil, message: "cannot read the config file: \(error.localizedDescription)")
+        }
+    }
+
+    /// The YAML tree, or nil for an empty document; syntax errors name their line.
+    private static func compose(_ yaml: String, source: String) throws(ConfigError) -> Node? {
+        do {
+            return try Yams.compose(yaml: yaml)
         } catch let error as YamlError {
             throw ConfigError(source: source, line: Self.line(of: error), message: "invalid YAML: \(error)")
         } catch {
             throw ConfigError(source: source, line: nil, message: "invalid YAML: \(error)")
         }
-        guard let root else { return GatewayConfig() }
-        let reader = YAMLReader(source: source, environment: environment)
-        return try reader.config(root)
     }
 
     private static func line(of error: YamlError) -> Int? {
@@ -82,7 +75,7 @@ struct YAMLReader {
     func config(_ root: Node) throws(ConfigError) -> GatewayConfig {
         let top = try mapping(root, "the top level")
         try checkKeys(top, allowed: Self.topKeys, in: "the top level")
-        var config = GatewayConfig(ledger: LedgerConfig(location: .sqlite(path: nil)))
+        var config = GatewayConfig(ledger: .embedded)
         if let server = top["server"] { config.server = try serverConfig(server) }
         if let ledger = top["ledger"] { config.ledger = try ledgerConfig(ledger) }
         if let auth = top["auth"] { config.auth = try authConfig(auth) }

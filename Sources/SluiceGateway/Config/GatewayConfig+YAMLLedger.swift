@@ -59,7 +59,7 @@ extension YAMLReader {
     func ledgerConfig(_ node: Node) throws(ConfigError) -> LedgerConfig {
         let map = try mapping(node, "'ledger'")
         try checkKeys(map, allowed: Self.ledgerKeys, in: "'ledger'")
-        var ledger = LedgerConfig(location: .sqlite(path: nil))
+        var ledger = LedgerConfig.embedded
         let kind = try map["store"].map { (n: Node) throws(ConfigError) in try string(n, "ledger.store") } ?? "sqlite"
         switch kind {
         case "sqlite":

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceEngine
 import SluiceLedger
 
 /// The `ledger` section: where keys, budgets and usage live, and how costs are reported.
@@ -35,11 +36,12 @@ public struct LedgerConfig: Sendable, Hashable {
         self.reservationLeaseSeconds = reservationLeaseSeconds
     }
 
+    /// What `sluice serve` and a config file without a `ledger` section use: SQLite in `SLUICE_HOME`.
+    public static let embedded = LedgerConfig(location: .sqlite(path: nil))
+
     /// The SQLite path for `.sqlite(path: nil)`: `$SLUICE_HOME/ledger.sqlite`.
     public static func defaultSQLitePath(environment: [String: String]) -> String {
-        let home = environment["SLUICE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? ((environment["HOME"] ?? NSHomeDirectory()) + "/.cache/sluice")
-        return home + "/ledger.sqlite"
+        SluiceHome.directory(environment: environment).appendingPathComponent("ledger.sqlite").path
     }
 }
 
