@@ -45,32 +45,25 @@ struct MessagesRoute: Sendable {
     ) -> ResponseBody {
         ResponseBody { writer in
             var encoder = AnthropicStreamEncoder(model: model, messageID: "msg_" + requestID.dropFirst(4), inputTokens: nil)
-            var usage: Usage?
-            var firstByte: ContinuousClock.Instant?
-            var closed = account == nil
+            var tally = StreamAccount(account)
             do {
                 for try await chunk in stream {
-                    if firstByte == nil { firstByte = .now }
-                    if let chunkUsage = chunk.usage { usage = chunkUsage }
+                    tally.saw(chunk)
                     for event in encoder.events(for: chunk) {
                         try await writer.write(ByteBuffer(bytes: SSEEncoder.encode(event)))
                     }
                 }
-                closed = true
-                _ = try await account?.close(status: 200, usage: usage, firstByte: firstByte)
+                _ = try await tally.finished()
                 for event in encoder.finish() {
                     try await writer.write(ByteBuffer(bytes: SSEEncoder.encode(event)))
                 }
             } catch let error as ProviderError {
                 logger.warning("stream failed upstream", metadata: ["error": "\(error)"])
-                closed = true
-                _ = try await account?.close(status: error.apiError.status, usage: usage, firstByte: firstByte)
+                try await tally.failed(error.apiError)
                 let event = AnthropicStreamEncoder.errorEvent(for: error.apiError)
                 try await writer.write(ByteBuffer(bytes: SSEEncoder.encode(event)))
             } catch {
-                if !closed {
-                    _ = try? await account?.close(status: 499, usage: usage, clientGone: usage == nil, firstByte: firstByte)
-                }
+                await tally.abandoned()
                 throw error
             }
             try await writer.finish(nil)

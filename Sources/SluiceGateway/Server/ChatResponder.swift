@@ -86,21 +86,22 @@ struct ChatResponder: Sendable {
     func complete(
         _ chat: ChatRequest, provider: any ChatProvider, account: RequestAccounting?, context: SluiceRequestContext
     ) async throws -> ChatResponse {
-        do {
-            return try await provider.complete(chat, context: providerContext(context))
-        } catch {
-            _ = try await account?.close(status: ErrorResponse.apiError(for: error).status, usage: nil)
-            throw error
-        }
+        try await closingOnFailure(account) { try await provider.complete(chat, context: providerContext(context)) }
     }
 
     /// Opens the provider's stream. A failure before the first chunk closes the account (no charge)
-    /// before it is rethrown; after that, the stream writer closes it.
+    /// before it is rethrown; after that, ``StreamAccount`` closes it.
     func stream(
         _ chat: ChatRequest, provider: any ChatProvider, account: RequestAccounting?, context: SluiceRequestContext
     ) async throws -> ChatStream {
+        try await closingOnFailure(account) { try await provider.stream(chat, context: providerContext(context)) }
+    }
+
+    private func closingOnFailure<Result>(
+        _ account: RequestAccounting?, _ call: () async throws -> Result
+    ) async throws -> Result {
         do {
-            return try await provider.stream(chat, context: providerContext(context))
+            return try await call()
         } catch {
             _ = try await account?.close(status: ErrorResponse.apiError(for: error).status, usage: nil)
             throw error

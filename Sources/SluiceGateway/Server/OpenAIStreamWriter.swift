@@ -25,14 +25,11 @@ struct OpenAIStreamWriter: Sendable {
     func body() -> ResponseBody {
         ResponseBody { writer in
             let encoder = JSONEncoder()
-            var usage: Usage?
+            var tally = StreamAccount(account)
             var heldUsageChunk: ChatChunk?
-            var firstByte: ContinuousClock.Instant?
-            var closed = account == nil
             do {
                 for try await var chunk in stream {
-                    if firstByte == nil { firstByte = .now }
-                    if let chunkUsage = chunk.usage { usage = chunkUsage }
+                    tally.saw(chunk)
                     if chunk.choices.isEmpty && chunk.usage != nil {
                         if includeUsage { heldUsageChunk = chunk }
                         continue
@@ -40,8 +37,7 @@ struct OpenAIStreamWriter: Sendable {
                     if !includeUsage { chunk.usage = nil }
                     try await writer.write(ByteBuffer(bytes: SSEEncoder.data(try encoder.encode(chunk))))
                 }
-                closed = true
-                let cost = try await account?.close(status: 200, usage: usage, firstByte: firstByte)
+                let cost = try await tally.finished()
                 if let heldUsageChunk {
                     try await writer.write(ByteBuffer(bytes: SSEEncoder.data(try encoder.encode(heldUsageChunk))))
                 }
@@ -49,19 +45,14 @@ struct OpenAIStreamWriter: Sendable {
                 try await writer.write(ByteBuffer(bytes: SSEEncoder.done))
             } catch let error as ProviderError {
                 logger.warning("stream failed upstream", metadata: ["model": "\(model)", "error": "\(error)"])
-                closed = true
-                _ = try await account?.close(status: error.apiError.status, usage: usage, firstByte: firstByte)
+                try await tally.failed(error.apiError)
                 let data = try encoder.encode(error.apiError.body)
                 try await writer.write(ByteBuffer(bytes: SSEEncoder.data(data)))
             } catch {
-                // The client went away (or the ledger failed): the upstream may have charged without
-                // saying how much, so the request is charged its reservation ceiling.
-                if !closed {
-                    _ = try? await account?.close(status: 499, usage: usage, clientGone: usage == nil, firstByte: firstByte)
-                }
+                await tally.abandoned()
                 throw error
             }
-            if let usage {
+            if let usage = tally.usage {
                 logger.info(
                     "streamed",
                     metadata: ["model": "\(model)", "prompt_tokens": "\(usage.promptTokens)",
