@@ -52,6 +52,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Deciding where a request goes and keeping it alive: rules, the discriminator, fallbacks,
+        // breakers, balancing, admission. Pure decisions and small state machines, no HTTP.
+        .target(
+            name: "SluiceRouting",
+            dependencies: ["SluiceAPI"],
+            swiftSettings: strict
+        ),
         // What must not be lost: keys, prices, budgets, usage; SQLite and PostgreSQL stores.
         .target(
             name: "SluiceLedger",
@@ -67,7 +74,7 @@ let package = Package(
         .target(
             name: "SluiceGateway",
             dependencies: [
-                "SluiceAPI", "SluiceEngine", "SluiceProviders", "SluiceLedger",
+                "SluiceAPI", "SluiceEngine", "SluiceProviders", "SluiceLedger", "SluiceRouting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -97,7 +104,7 @@ let package = Package(
         .executableTarget(
             name: "sluice",
             dependencies: [
-                "SluiceGateway", "SluiceEngine", "SluiceLedger",
+                "SluiceGateway", "SluiceEngine", "SluiceLedger", "SluiceRouting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -108,7 +115,7 @@ let package = Package(
         .executableTarget(
             name: "sluice-bench",
             dependencies: [
-                "SluiceGateway", "SluiceTesting", "SluiceEngine", "SluiceLedger",
+                "SluiceGateway", "SluiceTesting", "SluiceEngine", "SluiceLedger", "SluiceRouting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -130,6 +137,7 @@ let package = Package(
         .testTarget(name: "SluiceAPITests", dependencies: ["SluiceAPI"]),
         .testTarget(name: "SluiceEngineTests", dependencies: ["SluiceEngine"]),
         .testTarget(name: "SluiceLedgerTests", dependencies: ["SluiceLedger"]),
+        .testTarget(name: "SluiceRoutingTests", dependencies: ["SluiceRouting", "SluiceAPI"]),
         .testTarget(
             name: "SluiceProvidersTests",
             dependencies: [
@@ -140,7 +148,7 @@ let package = Package(
         .testTarget(
             name: "SluiceGatewayTests",
             dependencies: [
-                "SluiceGateway", "SluiceTesting", "SluiceLedger",
+                "SluiceGateway", "SluiceTesting", "SluiceLedger", "SluiceRouting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
