@@ -25,6 +25,8 @@ public struct Gateway: Sendable {
     public let ledger: Ledger?
     /// The exact-match response cache (in this process's memory), when the ledger is on.
     let responseCache: ResponseCache?
+    /// Routes, backends with their replicas and admission gates, breakers and retries.
+    let routing: RoutingRuntime
 
     /// Builds providers for every configured model over one pooled HTTP client, and opens the ledger's
     /// store (creating or upgrading its schema).
@@ -40,11 +42,19 @@ public struct Gateway: Sendable {
             ttl: .milliseconds(Int64(config.ledger.responseCache.ttlSeconds * 1000)))
         self.httpClient = Self.makeHTTPClient(config: config)
         let http = UpstreamHTTP(client: httpClient)
-        var providers: [any ChatProvider] = []
+        var providers: [String: [any ChatProvider]] = [:]
         for model in config.models {
-            providers.append(try ProviderFactory.make(model.endpoint, http: http))
+            var replicas = [try ProviderFactory.make(model.endpoint, http: http)]
+            for replica in model.replicas {
+                var endpoint = model.endpoint
+                endpoint.baseURL = replica.baseURL
+                endpoint.apiKey = replica.apiKey
+                replicas.append(try ProviderFactory.make(endpoint, http: http))
+            }
+            providers[model.name] = replicas
         }
-        self.registry = ModelRegistry(providers)
+        self.registry = ModelRegistry(config.models.compactMap { providers[$0.name]?.first })
+        self.routing = try RoutingRuntime(config: config, providers: providers, logger: logger)
     }
 
     /// The router with every route and the middleware.
@@ -52,12 +62,12 @@ public struct Gateway: Sendable {
         let router = Router(context: SluiceRequestContext.self)
         router.add(middleware: GatewayMiddleware())
         let responder = ChatResponder(
-            registry: registry, ledger: ledger, auth: config.auth,
+            registry: registry, routing: routing, ledger: ledger, auth: config.auth,
             models: Dictionary(config.models.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first }),
             caching: responseCache.map(ResponseCaching.init))
         let chat = ChatCompletionsRoute(responder: responder, maxBodyBytes: config.server.maxBodyBytes)
         let messages = MessagesRoute(responder: responder, maxBodyBytes: config.server.maxBodyBytes)
-        let models = ModelsRoute(models: config.models)
+        let models = ModelsRoute(models: config.models, routes: routing.table.routeNames)
         let registry = self.registry
         let health = HealthRoutes(readiness: {
             registry.isEmpty ? .notReady("no model is configured") : .ready
@@ -113,6 +123,8 @@ public struct Gateway: Sendable {
             configuration: .init(
                 services: [.init(service: HTTPClientService(client: httpClient))]
                     + (ledger.map { [.init(service: LedgerService(ledger: $0))] } ?? [])
+                    + (routing.discriminators.isEmpty
+                        ? [] : [.init(service: DiscriminatorReloader(discriminators: routing.discriminators, logger: logger))])
                     + [.init(service: app)],
                 gracefulShutdownSignals: gracefulShutdownSignals, cancellationSignals: [],
                 logger: logger))
@@ -123,6 +135,9 @@ public struct Gateway: Sendable {
         configuration.httpVersion = .automatic
         configuration.connectionPool = .init(
             idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 1024)
+        // A refused connection fails its request at once: the router retries and falls back by its own
+        // policy, instead of the pool retrying the connection until the request's deadline.
+        configuration.connectionPool.retryConnectionEstablishment = false
         let connectTimeout = config.models.map(\.endpoint.timeouts.connect).max() ?? 10
         configuration.timeout = .init(connect: .milliseconds(Int64(connectTimeout * 1000)), read: .seconds(300))
         configuration.decompression = .enabled(limit: .ratio(50))

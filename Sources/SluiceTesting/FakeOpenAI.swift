@@ -18,11 +18,13 @@ public enum FakeOpenAI {
         case deepseek
     }
 
-    /// A router serving the fake under `/v1`.
-    public static func router(recorder: RecordedRequests = RecordedRequests(), dialect: Dialect = .openai)
-        -> Router<BasicRequestContext>
-    {
+    /// A router serving the fake under `/v1`. With `faults`, every chat request first plays the plan's
+    /// next ``UpstreamFault``.
+    public static func router(
+        recorder: RecordedRequests = RecordedRequests(), dialect: Dialect = .openai, faults: FaultPlan? = nil
+    ) -> Router<BasicRequestContext> {
         let router = Router()
+        if let faults { router.add(middleware: FaultMiddleware(plan: faults)) }
         router.get("/v1/models") { _, _ in
             jsonResponse(#"{"object":"list","data":[{"id":"fake-model","object":"model","created":0,"owned_by":"fake"}]}"#)
         }

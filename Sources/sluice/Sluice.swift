@@ -9,7 +9,7 @@ struct Sluice: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sluice",
         abstract: "One OpenAI- and Anthropic-compatible endpoint in front of every model you use.",
-        subcommands: [ServeCommand.self, KeysCommand.self, UsageCommand.self, TokenizeCommand.self, ModelsCommand.self]
+        subcommands: [ServeCommand.self, KeysCommand.self, UsageCommand.self, RouterCommand.self, TokenizeCommand.self, ModelsCommand.self]
     )
 
     /// Installs SwiftNIO's event loops as Swift Concurrency's executor before any task starts, so that

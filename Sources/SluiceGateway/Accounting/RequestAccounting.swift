@@ -11,6 +11,8 @@ struct RequestAccounting: Sendable {
     let ledger: Ledger
     let ticket: LedgerTicket
     let started: ContinuousClock.Instant
+    /// The model that answered and its `backend:upstream-model`, once a fallback chain has been walked.
+    var answeredBy: (model: String, upstream: String)?
 
     var key: VirtualKey? { ticket.admission.key }
 
@@ -23,7 +25,7 @@ struct RequestAccounting: Sendable {
         let outcome = Outcome(
             status: status, tokens: usage.map(Self.tokens(of:)), chargeCeilingIfUnknown: clientGone,
             latencyMs: Self.milliseconds(now - started),
-            ttftMs: firstByte.map { Self.milliseconds($0 - started) }, cacheHit: cacheHit)
+            ttftMs: firstByte.map { Self.milliseconds($0 - started) }, cacheHit: cacheHit, answeredBy: answeredBy)
         return try await ledger.settle(ticket, outcome: outcome)
     }
 

@@ -64,11 +64,12 @@ struct YAMLReader {
     let source: String
     let environment: [String: String]
 
-    static let topKeys: Set<String> = ["server", "models", "ledger", "auth", "routes", "tiers", "experiments"]
+    static let topKeys: Set<String> = ["server", "models", "ledger", "auth", "routes", "tiers", "routing"]
     static let serverKeys: Set<String> = ["host", "port", "max_body_bytes", "shutdown_grace_seconds"]
     static let modelKeys: Set<String> = [
         "name", "backend", "model", "base_url", "api_key", "headers", "extra_body", "timeouts", "path", "price",
-        "capacity", "tags", "threads", "max_output_tokens",
+        "capacity", "tags", "threads", "max_output_tokens", "tokens_per_minute", "max_queue", "fallbacks", "replicas",
+        "weight", "replica_capacity", "balance", "affinity",
     ]
     static let timeoutKeys: Set<String> = ["connect", "first_byte", "total"]
 
@@ -91,6 +92,8 @@ struct YAMLReader {
                 config.models.append(model)
             }
         }
+        config.routing = try routingConfig(routes: top["routes"], tiers: top["tiers"], routing: top["routing"])
+        try checkRouting(config)
         for model in config.models {
             if let currency = model.price?.currency, config.ledger.exchangeRates.nanosPerBase[currency] == nil {
                 throw ConfigError(
@@ -173,6 +176,7 @@ struct YAMLReader {
             guard case .sequence(let list) = tags else { throw fail(tags, "\(what) tags must be a list of strings") }
             model.tags = try list.map { (tag: Node) throws(ConfigError) -> String in try string(tag, "\(what) tag") }
         }
+        try modelRouting(map, into: &model, what)
         return model
     }
 

@@ -11,11 +11,14 @@ public struct GatewayConfig: Sendable {
     public var ledger: LedgerConfig
     /// Virtual keys and the admin key.
     public var auth: AuthConfig
+    /// Routes, tiers, retries and breakers.
+    public var routing: RoutingConfig
 
     public init(
         server: ServerConfig = ServerConfig(), models: [ModelConfig] = [], ledger: LedgerConfig = LedgerConfig(),
-        auth: AuthConfig = AuthConfig()
+        auth: AuthConfig = AuthConfig(), routing: RoutingConfig = RoutingConfig()
     ) {
+        self.routing = routing
         self.server = server
         self.models = models
         self.ledger = ledger
@@ -49,8 +52,23 @@ public struct ModelConfig: Sendable, Hashable {
     /// The completion tokens a request may use when it sets no `max_tokens` (what budget reservations
     /// assume, and what is sent upstream for keys with a budget). Default 4096.
     public var maxOutputTokens: Int
-    /// Concurrent requests the backend takes (used by admission control).
+    /// Concurrent requests the backend takes, over all its replicas (admission control queues the rest).
     public var capacity: Int?
+    /// Tokens per minute the backend takes (admission control), estimated from prompts and output caps.
+    public var tokensPerMinute: Int?
+    /// Requests that may wait for capacity (default twice the capacity).
+    public var maxQueue: Int?
+    /// Models tried in order when this one fails and it was asked for by name.
+    public var fallbacks: [String]
+    /// More addresses serving the same model, balanced with the main one.
+    public var replicas: [ReplicaConfig]
+    /// The main address's balancing weight and in-flight capacity.
+    public var weight: Int
+    public var replicaCapacity: Int?
+    /// How requests spread over replicas.
+    public var balance: BalanceConfig
+    /// Whether a conversation sticks to the replica that served its start (KV-cache reuse on self-hosted engines).
+    public var prefixAffinity: Bool
     /// Free-form labels for routing rules.
     public var tags: [String]
     /// The config file line the entry starts on (for messages), or nil when it came from the command line.
@@ -65,6 +83,14 @@ public struct ModelConfig: Sendable, Hashable {
         self.maxOutputTokens = maxOutputTokens
         self.capacity = capacity
         self.tags = tags
+        self.tokensPerMinute = nil
+        self.maxQueue = nil
+        self.fallbacks = []
+        self.replicas = []
+        self.weight = 1
+        self.replicaCapacity = nil
+        self.balance = .leastInFlight
+        self.prefixAffinity = false
         self.line = line
     }
 

@@ -18,23 +18,24 @@ struct MessagesRoute: Sendable {
         let messages = try RequestBody.decode(AnthropicMessagesRequest.self, from: body)
         var chat = try AnthropicBridge.chatRequest(from: messages)
         try chat.validate()
-        let provider = try responder.provider(for: chat)
-        let account = try await responder.openAccount(
-            key: key, chat: &chat, route: chat.model, provider: provider, context: context)
+        var plan = try responder.plan(chat, key: key, request: request)
+        var account = try await responder.openAccount(key: key, chat: &chat, plan: plan, context: context)
         if chat.isStreaming {
             chat.streamOptions = StreamOptions(includeUsage: true)
-            let stream = try await responder.stream(chat, provider: provider, account: account, context: context)
+            let stream = try await responder.stream(chat, plan: &plan, account: &account, context: context)
             return Response(
                 status: .ok,
-                headers: responder.decisionHeaders(provider, contentType: "text/event-stream") + [.cacheControl: "no-cache"],
+                headers: responder.decisionHeaders(plan, contentType: "text/event-stream", logger: context.logger)
+                    + [.cacheControl: "no-cache"],
                 body: anthropicStream(
                     stream, model: messages.model, requestID: context.requestID, logger: context.logger, account: account))
         }
-        let response = try await responder.complete(chat, provider: provider, account: account, context: context)
+        let response = try await responder.complete(chat, plan: &plan, account: &account, context: context)
         let cost = try await account?.close(status: 200, usage: response.usage)
         let translated = AnthropicBridge.messagesResponse(from: response, requestedModel: messages.model)
         return Response(
-            status: .ok, headers: responder.decisionHeaders(provider, contentType: "application/json", cost: cost),
+            status: .ok,
+            headers: responder.decisionHeaders(plan, contentType: "application/json", cost: cost, logger: context.logger),
             body: try JSONResponse.body(translated))
     }
 

@@ -4,6 +4,8 @@ import SluiceAPI
 /// `GET /v1/models`: the configured models in the OpenAI list shape.
 struct ModelsRoute: Sendable {
     let models: [ModelConfig]
+    /// Route names, listed after the models (owned by `sluice:route`).
+    var routes: [String] = []
 
     struct ModelList: Encodable {
         struct Entry: Encodable {
@@ -20,7 +22,9 @@ struct ModelsRoute: Sendable {
     }
 
     func handle(_ request: Request, context: SluiceRequestContext) throws -> Response {
-        let list = ModelList(data: models.map { .init(id: $0.name, ownedBy: "sluice:\($0.endpoint.kind.rawValue)") })
+        let list = ModelList(
+            data: models.map { .init(id: $0.name, ownedBy: "sluice:\($0.endpoint.kind.rawValue)") }
+                + routes.map { .init(id: $0, ownedBy: "sluice:route") })
         return Response(status: .ok, headers: [.contentType: "application/json"], body: try JSONResponse.body(list))
     }
 }

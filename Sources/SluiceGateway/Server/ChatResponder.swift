@@ -5,11 +5,14 @@ import NIOCore
 import SluiceAPI
 import SluiceLedger
 import SluiceProviders
+import SluiceRouting
 
 /// The part of the pipeline shared by both ingress formats: authenticate the caller, find the model,
 /// check the request against it, open the ledger account, and call the provider.
 struct ChatResponder: Sendable {
     let registry: ModelRegistry
+    /// Routes, backends, breakers, retries and admission.
+    let routing: RoutingRuntime
     /// The ledger, when one is configured.
     let ledger: Ledger?
     let auth: AuthConfig
@@ -43,58 +46,132 @@ struct ChatResponder: Sendable {
         return request.headers[.init("x-api-key")!]
     }
 
-    /// Opens the ledger account for a request about to go upstream: checks the key's model list, rate
-    /// limits and budget. For a key with a budget, a request without `max_tokens` is capped at the
-    /// model's `max_output_tokens`, so that its reservation is a true ceiling.
-    func openAccount(
-        key: VirtualKey?, chat: inout ChatRequest, route: String, provider: any ChatProvider, context: SluiceRequestContext,
-        reserveBudget: Bool = true
-    ) async throws -> RequestAccounting? {
-        guard let ledger else { return nil }
-        let started = ContinuousClock.now
-        let endpoint = provider.endpoint
-        let cap = models[endpoint.name]?.maxOutputTokens ?? 4096
-        if key?.budget != nil && chat.outputTokenLimit == nil { chat.maxTokens = cap }
-        let admission = Admission(
-            requestID: context.requestID, key: key, route: route, model: endpoint.name,
-            upstream: "\(endpoint.kind.rawValue):\(endpoint.upstreamModel)",
-            promptTokenBound: PromptBound.tokens(of: chat), completionTokenBound: chat.outputTokenLimit ?? cap)
-        let ticket = try await ledger.admit(admission, reserveBudget: reserveBudget)
-        return RequestAccounting(ledger: ledger, ticket: ticket, started: started)
-    }
-
-    /// The provider for a validated request, or the 4xx that says why there is none.
-    func provider(for request: ChatRequest) throws -> any ChatProvider {
-        guard let provider = registry[request.model] else {
+    /// Decides where a request goes: the caller's tier and tags, then the route table. A key that may
+    /// not use the route name itself keeps only the models it may use.
+    func plan(_ chat: ChatRequest, key: VirtualKey?, request: Request) throws -> RoutePlan {
+        let caller = RoutePlan.caller(key: key, chat: chat, request: request, trustTierHeader: routing.trustTierHeader)
+        guard var decision = routing.table.decide(chat.model, caller: caller, features: RequestFeatures(chat)) else {
             if registry.isEmpty {
                 throw APIError(
                     status: 404,
                     message: "No model is configured. Start Sluice with --config sluice.yaml or --model NAME=KIND:BASE_URL.",
                     type: "invalid_request_error", param: "model", code: "model_not_found")
             }
-            throw APIError.modelNotFound(request.model)
+            throw APIError.modelNotFound(chat.model)
         }
-        do {
-            try provider.check(request)
-        } catch {
-            throw error.apiError
+        if let key, !key.allows(model: chat.model) {
+            decision.chain = decision.chain.filter { key.allows(model: $0) }
+            if decision.chain.isEmpty { throw AccessDenied.modelNotAllowed(chat.model) }
         }
-        return provider
+        return RoutePlan(decision: decision, caller: caller)
     }
 
-    /// Calls the provider for one answer. A failure closes the account (no charge) before it is rethrown.
+    /// Opens the ledger account for a request about to go upstream: checks the key's model list, rate
+    /// limits and budget. For a key with a budget, a request without `max_tokens` is capped at the
+    /// smallest `max_output_tokens` of the models that may answer, so that its reservation is a true
+    /// ceiling; the reservation covers the dearest of them.
+    func openAccount(
+        key: VirtualKey?, chat: inout ChatRequest, plan: RoutePlan, context: SluiceRequestContext, reserveBudget: Bool = true
+    ) async throws -> RequestAccounting? {
+        guard let ledger else { return nil }
+        let started = ContinuousClock.now
+        var candidates = plan.decision.chain
+        if let downgrade = routing.tiers[plan.caller.tier]?.downgradeRoute,
+           let alternative = routing.table.decide(downgrade, caller: plan.caller, features: RequestFeatures(chat)) {
+            candidates += alternative.chain.filter { !candidates.contains($0) }
+        }
+        let cap = candidates.compactMap { models[$0]?.maxOutputTokens }.min() ?? 4096
+        if key?.budget != nil && chat.outputTokenLimit == nil { chat.maxTokens = cap }
+        let admission = Admission(
+            requestID: context.requestID, key: key, route: chat.model, model: plan.decision.primary,
+            upstream: upstreamLabel(plan.decision.primary),
+            promptTokenBound: PromptBound.tokens(of: chat), completionTokenBound: chat.outputTokenLimit ?? cap,
+            alternatives: Array(candidates.dropFirst()))
+        let ticket = try await ledger.admit(admission, reserveBudget: reserveBudget)
+        return RequestAccounting(ledger: ledger, ticket: ticket, started: started)
+    }
+
+    /// `backend:upstream-model` of a configured model, for the ledger.
+    func upstreamLabel(_ model: String) -> String {
+        guard let endpoint = registry[model]?.endpoint else { return model }
+        return "\(endpoint.kind.rawValue):\(endpoint.upstreamModel)"
+    }
+
+    /// Gets one answer down the plan's fallback chain. A failure closes the account (no charge) before
+    /// it is rethrown.
     func complete(
-        _ chat: ChatRequest, provider: any ChatProvider, account: RequestAccounting?, context: SluiceRequestContext
+        _ chat: ChatRequest, plan: inout RoutePlan, account: inout RequestAccounting?, context: SluiceRequestContext
     ) async throws -> ChatResponse {
-        try await closingOnFailure(account) { try await provider.complete(chat, context: providerContext(context)) }
+        let providerContext = providerContext(context)
+        let answer = try await closingOnFailure(account) {
+            try await dispatch(chat, plan: &plan, endsLease: true, logger: context.logger) {
+                (provider: any ChatProvider, attempt: Dispatcher.Attempt) async throws -> ChatResponse in
+                try await Deadline.race(until: attempt.totalDeadline, upstream: attempt.upstream, what: "no complete answer in time") {
+                    try await provider.complete(chat, context: providerContext)
+                }
+            }
+        }
+        account?.answeredBy = (answer.backend.name, upstreamLabel(answer.backend.name))
+        return answer.value
     }
 
-    /// Opens the provider's stream. A failure before the first chunk closes the account (no charge)
-    /// before it is rethrown; after that, ``StreamAccount`` closes it.
+    /// Opens a stream down the plan's fallback chain. A stream counts as open once its first chunk has
+    /// arrived: until then, failures fall back silently to the next upstream. A failure before the
+    /// first chunk everywhere closes the account (no charge) before it is rethrown; after that,
+    /// ``StreamAccount`` closes it.
     func stream(
-        _ chat: ChatRequest, provider: any ChatProvider, account: RequestAccounting?, context: SluiceRequestContext
+        _ chat: ChatRequest, plan: inout RoutePlan, account: inout RequestAccounting?, context: SluiceRequestContext
     ) async throws -> ChatStream {
-        try await closingOnFailure(account) { try await provider.stream(chat, context: providerContext(context)) }
+        let providerContext = providerContext(context)
+        let answer = try await closingOnFailure(account) {
+            try await dispatch(chat, plan: &plan, endsLease: false, logger: context.logger) {
+                (provider: any ChatProvider, attempt: Dispatcher.Attempt) async throws -> ChatStream in
+                let deadline = min(attempt.firstByteDeadline, attempt.totalDeadline)
+                let opened: (IteratorBox, ChatChunk?) = try await Deadline.race(
+                    until: deadline, upstream: attempt.upstream, what: "no first byte in time"
+                ) { () async throws -> (IteratorBox, ChatChunk?) in
+                    let box = IteratorBox(try await provider.stream(chat, context: providerContext))
+                    return (box, try await box.next())
+                }
+                let (box, first) = opened
+                let lease = attempt.lease
+                return ChatStream {
+                    LeasedChunkSource(first: first, upstream: box, lease: lease, deadline: attempt.totalDeadline, name: attempt.upstream)
+                }
+            }
+        }
+        account?.answeredBy = (answer.backend.name, upstreamLabel(answer.backend.name))
+        return answer.value
+    }
+
+    /// Runs the dispatcher; when the first model is full and the caller's tier downgrades, runs it again
+    /// on the downgrade route (once). The plan's reason and answering model are updated.
+    private func dispatch<Value: Sendable>(
+        _ chat: ChatRequest, plan: inout RoutePlan, endsLease: Bool, logger: Logger,
+        call: @escaping @Sendable (any ChatProvider, Dispatcher.Attempt) async throws -> Value
+    ) async throws -> Dispatcher.Dispatched<Value> {
+        let tokens = PromptBound.tokens(of: chat) / 4 + min(chat.outputTokenLimit ?? 256, 4096)
+        do {
+            let answer = try await routing.dispatcher.dispatch(
+                chat, chain: plan.decision.chain, caller: plan.caller, tokens: tokens, logger: logger, endsLease: endsLease,
+                call: call)
+            plan.settle(answer.backend.name, notes: answer.notes)
+            return answer
+        } catch let downgrade as Dispatcher.Downgrade {
+            guard let decision = routing.table.decide(downgrade.route, caller: plan.caller, features: RequestFeatures(chat)) else {
+                throw Dispatcher.shed(downgrade.rejection, model: plan.decision.primary)
+            }
+            plan.downgrade(to: decision, because: downgrade.rejection)
+            do {
+                let answer = try await routing.dispatcher.dispatch(
+                    chat, chain: decision.chain, caller: plan.caller, tokens: tokens, logger: logger, endsLease: endsLease,
+                    call: call)
+                plan.settle(answer.backend.name, notes: answer.notes)
+                return answer
+            } catch let again as Dispatcher.Downgrade {
+                throw Dispatcher.shed(again.rejection, model: decision.primary)
+            }
+        }
     }
 
     private func closingOnFailure<Result>(
@@ -113,19 +190,21 @@ struct ChatResponder: Sendable {
         SluiceProviders.RequestContext(requestID: context.requestID, logger: context.logger)
     }
 
-    /// Headers every successful chat response carries.
-    func decisionHeaders(_ provider: any ChatProvider, contentType: String, cost: Money? = nil) -> HTTPFields {
-        var fields = baseDecisionHeaders(provider, contentType: contentType)
-        if let cost { fields[.sluiceCost] = cost.headerValue }
-        return fields
-    }
-
-    private func baseDecisionHeaders(_ provider: any ChatProvider, contentType: String) -> HTTPFields {
-        [
+    /// Headers every successful chat response carries, and the decision in the log.
+    func decisionHeaders(_ plan: RoutePlan, contentType: String, cost: Money? = nil, logger: Logger? = nil) -> HTTPFields {
+        var fields: HTTPFields = [
             .contentType: contentType,
-            .sluiceModel: provider.endpoint.name,
-            .sluiceRouteReason: "requested",
+            .sluiceModel: plan.answeredBy,
+            .sluiceRouteReason: plan.reason,
         ]
+        if let route = plan.decision.route { fields[.sluiceRoute] = route }
+        if let from = plan.downgradedFrom { fields[.sluiceDowngraded] = from }
+        if let cost { fields[.sluiceCost] = cost.headerValue }
+        logger?.info(
+            "routed",
+            metadata: ["model": "\(plan.answeredBy)", "route": "\(plan.decision.route ?? "-")", "reason": "\(plan.reason)",
+                       "tier": "\(plan.caller.tier)"])
+        return fields
     }
 }
 

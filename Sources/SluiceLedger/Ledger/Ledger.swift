@@ -93,12 +93,16 @@ public final class Ledger: Sendable {
         }
         if let budget = key.budget, reserveBudget {
             do {
-                let ceiling = CostCalculator.ceiling(
-                    promptTokens: admission.promptTokenBound, completionTokens: admission.completionTokenBound,
-                    at: price(of: admission.model))
-                var amount = try settings.exchangeRates.convert(ceiling, to: budget.limit.currency)
-                // Conversion rounds to the nearest nano; one more keeps the reservation a true ceiling.
-                if ceiling.currency != amount.currency && ceiling.nanos > 0 { amount.nanos += 1 }
+                var amount = Money.zero(budget.limit.currency)
+                for model in [admission.model] + admission.alternatives {
+                    let ceiling = CostCalculator.ceiling(
+                        promptTokens: admission.promptTokenBound, completionTokens: admission.completionTokenBound,
+                        at: price(of: model))
+                    var converted = try settings.exchangeRates.convert(ceiling, to: budget.limit.currency)
+                    // Conversion rounds to the nearest nano; one more keeps the reservation a true ceiling.
+                    if ceiling.currency != converted.currency && ceiling.nanos > 0 { converted.nanos += 1 }
+                    if converted.nanos > amount.nanos { amount = converted }
+                }
                 ticket.reservation = try await store.reserve(
                     ReservationRequest(
                         keyID: key.id, budget: budget, amount: amount, now: admission.startedAt,
@@ -120,7 +124,8 @@ public final class Ledger: Sendable {
     @discardableResult
     public func settle(_ ticket: LedgerTicket, outcome: Outcome) async throws -> Money {
         let admission = ticket.admission
-        let price = price(of: admission.model)
+        let model = outcome.answeredBy?.model ?? admission.model
+        let price = price(of: model)
         let tokens: TokenCounts
         let cost: Money
         if outcome.cacheHit {
@@ -147,7 +152,8 @@ public final class Ledger: Sendable {
         }
         let record = UsageRecord(
             requestID: admission.requestID, startedAt: admission.startedAt, keyID: admission.key?.id,
-            owner: admission.key?.owner, route: admission.route, model: admission.model, upstream: admission.upstream,
+            owner: admission.key?.owner, route: admission.route, model: model,
+            upstream: outcome.answeredBy?.upstream ?? admission.upstream,
             status: outcome.status, tokens: tokens, cost: cost,
             baseCost: try settings.exchangeRates.convert(cost, to: settings.exchangeRates.base),
             latencyMs: outcome.latencyMs, ttftMs: outcome.ttftMs, experimentArm: admission.experimentArm,

@@ -17,8 +17,11 @@ public struct Admission: Sendable {
     public var key: VirtualKey?
     /// The route or model name the caller asked for.
     public var route: String
-    /// The configured model that will answer.
+    /// The configured model expected to answer.
     public var model: String
+    /// Other models that may answer instead (the route's fallbacks). The budget reservation covers the
+    /// dearest of `model` and these.
+    public var alternatives: [String]
     /// `backend:upstream-model`, for the record.
     public var upstream: String
     /// An upper bound on prompt tokens (the gateway counts UTF-8 bytes, which no byte-level tokenizer exceeds).
@@ -30,8 +33,9 @@ public struct Admission: Sendable {
 
     public init(
         requestID: String, key: VirtualKey?, route: String, model: String, upstream: String, promptTokenBound: Int,
-        completionTokenBound: Int, startedAt: Date = Date(), experimentArm: String? = nil
+        completionTokenBound: Int, startedAt: Date = Date(), experimentArm: String? = nil, alternatives: [String] = []
     ) {
+        self.alternatives = alternatives
         self.requestID = requestID
         self.key = key
         self.route = route
@@ -56,11 +60,14 @@ public struct Outcome: Sendable {
     public var latencyMs: Int
     public var ttftMs: Int?
     public var cacheHit: Bool
+    /// The model that answered and its `backend:upstream-model`, when not the admitted `model` (a fallback).
+    public var answeredBy: (model: String, upstream: String)?
 
     public init(
         status: Int, tokens: TokenCounts?, chargeCeilingIfUnknown: Bool = false, latencyMs: Int, ttftMs: Int? = nil,
-        cacheHit: Bool = false
+        cacheHit: Bool = false, answeredBy: (model: String, upstream: String)? = nil
     ) {
+        self.answeredBy = answeredBy
         self.status = status
         self.tokens = tokens
         self.chargeCeilingIfUnknown = chargeCeilingIfUnknown
