@@ -36,12 +36,25 @@ public struct Gateway: Sendable {
         }
         self.config = config
         self.logger = logger
-        self.ledger = try await LedgerFactory.open(config: config, logger: logger, environment: environment)
+        let client = Self.makeHTTPClient(config: config)
+        do {
+            let providers = try Self.makeProviders(config: config, http: UpstreamHTTP(client: client))
+            self.registry = ModelRegistry(config.models.compactMap { providers[$0.name]?.first })
+            self.routing = try RoutingRuntime(config: config, providers: providers, logger: logger)
+            self.ledger = try await LedgerFactory.open(config: config, logger: logger, environment: environment)
+        } catch {
+            // Nothing will run: the client is shut down here, as it must be before it goes away.
+            try? await client.shutdown()
+            throw error
+        }
+        self.httpClient = client
         self.responseCache = ledger == nil ? nil : ResponseCache(
             maxBytes: config.ledger.responseCache.maxBytes,
             ttl: .milliseconds(Int64(config.ledger.responseCache.ttlSeconds * 1000)))
-        self.httpClient = Self.makeHTTPClient(config: config)
-        let http = UpstreamHTTP(client: httpClient)
+    }
+
+    /// One provider per replica of each model, the model's own address first.
+    static func makeProviders(config: GatewayConfig, http: UpstreamHTTP) throws -> [String: [any ChatProvider]] {
         var providers: [String: [any ChatProvider]] = [:]
         for model in config.models {
             var replicas = [try ProviderFactory.make(model.endpoint, http: http)]
@@ -53,8 +66,7 @@ public struct Gateway: Sendable {
             }
             providers[model.name] = replicas
         }
-        self.registry = ModelRegistry(config.models.compactMap { providers[$0.name]?.first })
-        self.routing = try RoutingRuntime(config: config, providers: providers, logger: logger)
+        return providers
     }
 
     /// The router with every route and the middleware.

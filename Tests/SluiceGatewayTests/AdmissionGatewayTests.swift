@@ -12,12 +12,12 @@ struct AdmissionGatewayTests {
     static let capacity = 4
 
     static func config(_ upstreams: FaultyUpstreams, freeDowngrades: Bool) -> GatewayConfig {
-        var slow = upstreams.model("slow", on: 0, timeouts: Timeouts(connect: 1, firstByte: 10, total: 20))
+        var slow = upstreams.model("slow", on: 0, timeouts: Timeouts(connect: 5, firstByte: 30, total: 60))
         slow.capacity = capacity
         var config = GatewayConfig(models: [slow, upstreams.model("cheap", on: 1)])
         config.routing.trustTierHeader = true
         config.routing.tiers = [
-            "paid": TierConfig(priority: 10, queueTimeout: 5),
+            "paid": TierConfig(priority: 10, queueTimeout: 30),
             "free": TierConfig(priority: 0, queueTimeout: 0.1, maxShare: 0.5, downgradeRoute: freeDowngrades ? "cheap" : nil),
         ]
         return config
@@ -41,7 +41,7 @@ struct AdmissionGatewayTests {
 
     @Test func freeTrafficIsShedPaidIsServed() async throws {
         try await FaultyUpstreams.with(count: 2) { upstreams in
-            upstreams.plans[0].set(.slowHead(.milliseconds(300)))
+            upstreams.plans[0].set(.slowHead(.milliseconds(1500)))
             try await GatewayHarness.with(Self.config(upstreams, freeDowngrades: false)) { gateway in
                 let replies = try await Self.burst(gateway)
                 let paid = replies.filter { $0.tier == "paid" }.map(\.reply)
@@ -50,7 +50,7 @@ struct AdmissionGatewayTests {
                 let served = free.filter { $0.status == 200 }
                 let shed = free.filter { $0.status == 429 }
                 #expect(served.count + shed.count == free.count)
-                // Free may hold half the capacity, and its 0.1 s queue timeout is shorter than a 0.3 s call.
+                // Free may hold half the capacity, and its 0.1 s queue timeout is far shorter than a 1.5 s call.
                 #expect(served.count <= Self.capacity / 2)
                 #expect(shed.count >= free.count - Self.capacity / 2)
                 for reply in shed {
@@ -64,7 +64,7 @@ struct AdmissionGatewayTests {
 
     @Test func freeTrafficIsDowngradedPaidIsServed() async throws {
         try await FaultyUpstreams.with(count: 2) { upstreams in
-            upstreams.plans[0].set(.slowHead(.milliseconds(300)))
+            upstreams.plans[0].set(.slowHead(.milliseconds(1500)))
             try await GatewayHarness.with(Self.config(upstreams, freeDowngrades: true)) { gateway in
                 let replies = try await Self.burst(gateway)
                 #expect(replies.allSatisfy { $0.reply.status == 200 }, "\(replies.map(\.reply.status))")

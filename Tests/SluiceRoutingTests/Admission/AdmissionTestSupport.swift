@@ -34,7 +34,7 @@ func attempt(_ gate: AdmissionGate, tier: String, tokens: Int = 0) async -> Admi
 }
 
 /// Polls `condition` every millisecond until it holds; false if it still does not after `timeout`.
-func eventually(timeout: Duration = .seconds(5), _ condition: () -> Bool) async -> Bool {
+func eventually(timeout: Duration = .seconds(60), _ condition: () -> Bool) async -> Bool {
     let deadline = ContinuousClock.now + timeout
     while !condition() {
         if ContinuousClock.now >= deadline { return false }

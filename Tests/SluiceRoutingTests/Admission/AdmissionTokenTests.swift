@@ -36,7 +36,9 @@ struct AdmissionTokenTests {
     @Test("the same, on the real clock")
     func waitsForWindowRealClock() async throws {
         let gate = AdmissionGate(
-            capacity: BackendCapacity(concurrency: 4, tokensPerMinute: 100), tiers: TierTable(),
+            capacity: BackendCapacity(concurrency: 4, tokensPerMinute: 100),
+            // A queue timeout far beyond the window, so a busy machine cannot turn the wait into a timeout.
+            tiers: TierTable([], unknown: TierPolicy(name: "default", queueTimeout: .seconds(600))),
             tokenWindow: .milliseconds(200), time: .continuous)
         let start = ContinuousClock.now
         gate.leave(try await gate.enter(tier: "x", tokens: 60))
