@@ -57,8 +57,10 @@ def fakes():
 ADMIN_KEY = "sdk-admin-key-0123456789"
 
 
-def _start_sluice(fakes, extra: str = "", with_local: bool = True, env_extra=None):
-    """Starts `sluice serve` on the fakes with its own SQLite ledger; returns (base URL, process, config path)."""
+def _start_sluice(fakes, extra: str = "", with_local: bool = True, env_extra=None, extra_models: str = ""):
+    """Starts `sluice serve` on the fakes with its own SQLite ledger; returns (base URL, process, config path).
+
+    `extra` is added at the top level of the config; `extra_models` at the end of the models list."""
     port = _free_port()
     directory = tempfile.mkdtemp(prefix="sluice-sdk-")
     local = f"""
@@ -91,7 +93,7 @@ models:
     model: gemini-fake
     base_url: http://127.0.0.1:{fakes["gemini"]}/v1beta
     api_key: env:FAKE_GEMINI_KEY
-{local}"""
+{local}{extra_models}"""
     if with_local and not os.path.exists(LOCAL_MODEL):
         raise RuntimeError(f"the default model is missing at {LOCAL_MODEL}: run `sluice models fetch` first")
     path = os.path.join(directory, "sluice.yaml")
