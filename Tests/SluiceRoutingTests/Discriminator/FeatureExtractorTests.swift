@@ -101,7 +101,7 @@ struct FeatureExtractorTests {
     @Test("scoring without building the vector equals scoring the vector")
     func hotPathMatchesExtract() {
         var weights = [Double](repeating: 0, count: 1 << 12)
-        var random = DiscriminatorRandom(seed: 5)
+        var random = SplitMix64(seed: 5)
         for index in weights.indices { weights[index] = random.unit() - 0.5 }
         let model = DiscriminatorModel(
             extractor: FeatureExtractor(dimensions: 1 << 12), bias: 0.1, weights: weights, threshold: 0.5,

@@ -20,7 +20,7 @@ extension SyntheticRoutingSet {
         let slots: [(key: String, values: [String])]
 
         /// A last user message: 58% easy, 12% distractor, 18% hard, 12% code; fillers around some.
-        func question(_ random: inout DiscriminatorRandom) -> String {
+        func question(_ random: inout SplitMix64) -> String {
             let roll = random.unit()
             let pool = roll < 0.58 ? easy : roll < 0.70 ? distractors : roll < 0.88 ? hard : code
             var text = fill(random.pick(pool), &random)
@@ -31,7 +31,7 @@ extension SyntheticRoutingSet {
 
         /// The template with every `{slot}` filled (slot values may hold slots of their own). Braces
         /// that do not name a slot, as in code snippets, are kept.
-        func fill(_ template: String, _ random: inout DiscriminatorRandom) -> String {
+        func fill(_ template: String, _ random: inout SplitMix64) -> String {
             var output = ""
             var rest = template[...]
             while let open = rest.utf8.firstIndex(of: UInt8(ascii: "{")),
@@ -47,7 +47,7 @@ extension SyntheticRoutingSet {
         }
 
         /// A value for a slot, or nil when `key` names none.
-        private func value(of key: Substring, _ random: inout DiscriminatorRandom) -> String? {
+        private func value(of key: Substring, _ random: inout SplitMix64) -> String? {
             switch key {
             case "{n}", "{m}": return String(2 + random.below(98))
             case "{big}": return String(1_000 * (1 + random.below(999)))

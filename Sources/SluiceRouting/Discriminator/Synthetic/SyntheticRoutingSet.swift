@@ -30,7 +30,7 @@ public struct SyntheticRoutingSet: Sendable {
 
     /// `count` examples, labelled by the rule with ``labelNoise`` of the labels flipped.
     public func examples(count: Int) -> [TrainingExample] {
-        var random = DiscriminatorRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         return (0..<max(count, 0)).map { _ in
             let request = Self.request(&random, chinese: random.chance(chineseShare))
             let rule = Self.needsStrong(RequestFeatures(request))
@@ -67,7 +67,7 @@ public struct SyntheticRoutingSet: Sendable {
     public static var hardWords: [String] { Phrases.englishHardWords.sorted() + Phrases.chineseHardWords }
 
     /// One request: history, question, and the odd system prompt, tool or format.
-    private static func request(_ random: inout DiscriminatorRandom, chinese: Bool) -> ChatRequest {
+    private static func request(_ random: inout SplitMix64, chinese: Bool) -> ChatRequest {
         let phrases = chinese ? Phrases.chinese : Phrases.english
         let turns = random.chance(0.7) ? 1 : 2 + random.below(8)
         var messages: [ChatMessage] = []

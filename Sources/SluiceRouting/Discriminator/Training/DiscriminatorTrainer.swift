@@ -46,7 +46,7 @@ public struct DiscriminatorTrainer: Sendable {
             throw .tooFewExamples(count: examples.count, needed: Self.minimumExamples)
         }
 
-        var random = DiscriminatorRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         var order = Array(examples.indices)
         random.shuffle(&order)
         let calibrationCount = min(max(Int((Double(examples.count) * calibrationShare).rounded()), 1), examples.count - 1)

@@ -14,7 +14,7 @@ struct LogisticRegression {
 
     /// The fitted bias and weights.
     func fit(
-        _ vectors: [SparseFeatures], labels: [Bool], random: inout DiscriminatorRandom
+        _ vectors: [SparseFeatures], labels: [Bool], random: inout SplitMix64
     ) -> (bias: Double, weights: [Double]) {
         var weights = [Double](repeating: 0, count: dimensions)
         var squaredGradients = [Double](repeating: 0, count: dimensions)

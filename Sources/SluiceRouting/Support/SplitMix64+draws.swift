@@ -1,21 +1,7 @@
-/// SplitMix64: the discriminator's seeded generator, so that splits, shuffles and synthetic sets are
-/// the same on every run and platform. The helpers below use only integer arithmetic (not the
-/// standard library's `random(in:)`, whose algorithm may change between Swift releases).
-struct DiscriminatorRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// Draws the discriminator's training and synthetic sets use. They use only integer arithmetic (not the
+/// standard library's `random(in:)`, whose algorithm may change between Swift releases), so splits,
+/// shuffles and synthetic sets are the same on every run and platform.
+extension SplitMix64 {
     /// A number in `0..<bound` (`bound` > 0). The modulo bias is below 2⁻⁴⁰ for the sizes used here.
     mutating func below(_ bound: Int) -> Int {
         Int(next() % UInt64(bound))
