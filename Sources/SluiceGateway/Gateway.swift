@@ -91,7 +91,7 @@ public struct Gateway: Sendable {
         router.get("/models", use: models.handle)
         router.get("/healthz", use: health.health)
         router.get("/readyz", use: health.ready)
-        AdminRoutes(ledger: ledger, maxBodyBytes: config.server.maxBodyBytes)
+        AdminRoutes(ledger: ledger, maxBodyBytes: config.server.maxBodyBytes, routing: routing, models: registry.names)
             .register(on: router, adminKey: config.auth.adminKey)
         return router
     }

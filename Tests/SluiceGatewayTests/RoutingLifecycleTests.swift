@@ -131,6 +131,17 @@ struct RoutingLifecycleTests {
                 #expect(rows.count == 1)
                 #expect(rows.first?["group"]?.stringValue == "backup")
                 #expect(rows.first?["requests"]?.intValue == 1)
+                // The routing status shows the failure and the answer, per replica.
+                let status = try await gateway.send("/admin/routing", method: .GET, headers: LedgerGatewayTests.admin)
+                #expect(status.status == 200)
+                let models = try #require(status.json?["models"]?.arrayValue)
+                #expect(models.map { $0["name"]?.stringValue } == ["primary", "backup"])
+                let primaryReplica = models[0]["replicas"]?.arrayValue?.first
+                #expect(primaryReplica?["failures"]?.intValue == 1)
+                #expect(primaryReplica?["breaker"]?.stringValue == "closed")
+                #expect(models[1]["replicas"]?.arrayValue?.first?["completed"]?.intValue == 1)
+                let denied = try await gateway.send("/admin/routing", method: .GET)
+                #expect(denied.status == 401)
             }
         }
     }

@@ -4,10 +4,13 @@ import NIOCore
 import SluiceAPI
 import SluiceLedger
 
-/// `/admin/*`: keys and usage. Every route sits behind ``AdminAuthMiddleware``.
+/// `/admin/*`: keys, usage, and routing status. Every route sits behind ``AdminAuthMiddleware``.
 struct AdminRoutes: Sendable {
     let ledger: Ledger?
     let maxBodyBytes: Int
+    let routing: RoutingRuntime
+    /// Model names in configuration order (for the routing status).
+    let models: [String]
 
     func register(on router: Router<SluiceRequestContext>, adminKey: String?) {
         let admin = router.group("admin").add(middleware: AdminAuthMiddleware(adminKey: ledger == nil ? nil : adminKey))
@@ -16,6 +19,11 @@ struct AdminRoutes: Sendable {
         admin.get("keys/{id}", use: getKey)
         admin.delete("keys/{id}", use: revokeKey)
         admin.get("usage", use: usage)
+        admin.get("routing", use: routingStatus)
+    }
+
+    func routingStatus(_ request: Request, context: SluiceRequestContext) async throws -> Response {
+        try json(RoutingStatusView(routing, modelOrder: models))
     }
 
     func createKey(_ request: Request, context: SluiceRequestContext) async throws -> Response {
