@@ -47,18 +47,9 @@ struct LedgerCommand: AsyncParsableCommand {
     func run() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-bench-ledger-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let mockGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let loadGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let report: LedgerReport
-        do {
-            report = try await measure(directory: directory, mockGroup: mockGroup, loadGroup: loadGroup)
-        } catch {
-            try? await mockGroup.shutdownGracefully()
-            try? await loadGroup.shutdownGracefully()
-            throw error
+        let report = try await BenchGroups.with { mockGroup, loadGroup in
+            try await measure(directory: directory, mockGroup: mockGroup, loadGroup: loadGroup)
         }
-        try await mockGroup.shutdownGracefully()
-        try await loadGroup.shutdownGracefully()
         print(report.text)
         print("\n--- Markdown for BENCHMARKS.md ---\n")
         print(report.markdown)
