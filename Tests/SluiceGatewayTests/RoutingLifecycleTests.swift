@@ -103,6 +103,29 @@ struct RoutingLifecycleTests {
         }
     }
 
+    @Test func tokensPerMinuteCountsWhatAnswersUsed() async throws {
+        try await FaultyUpstreams.with(count: 1) { upstreams in
+            var model = upstreams.model("metered", on: 0)
+            model.capacity = 4
+            model.tokensPerMinute = 3_000
+            var config = GatewayConfig(models: [model])
+            config.routing.tiers = ["default": TierConfig(queueTimeout: 0)]
+            try await GatewayHarness.with(config) { gateway in
+                // Each request is admitted on an estimate of about 1,000 tokens (its max_tokens) but uses 8;
+                // were the estimates kept, the third would find the minute's window full and be refused.
+                for index in 0..<10 {
+                    let body = #"{"model":"metered","max_tokens":1000,"messages":[{"role":"user","content":"hi"}]\#(index % 2 == 0 ? "" : #","stream":true,"stream_options":{"include_usage":true}"#)}"#
+                    let reply = try await gateway.send("/v1/chat/completions", body: body)
+                    #expect(reply.status == 200, "request \(index): \(reply.body)")
+                }
+                // A request that could never fit the window is refused at once.
+                let huge = try await gateway.send(
+                    "/v1/chat/completions", body: #"{"model":"metered","max_tokens":4000,"messages":[{"role":"user","content":"hi"}]}"#)
+                #expect(huge.status == 429)
+            }
+        }
+    }
+
     @Test func theLedgerRecordsTheModelThatAnswered() async throws {
         let path = Self.temporaryPath("sqlite")
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -39,9 +39,11 @@ struct Dispatcher: Sendable {
     ///
     /// - Parameters:
     ///   - endsLease: whether the lease ends when `call` returns (a complete answer); a stream ends it itself.
+    ///   - usedTokens: the tokens an answer used, which correct the admission gate's tokens-per-minute window.
     ///   - call: one attempt at one replica.
     func dispatch<Value: Sendable>(
         _ chat: ChatRequest, chain: [String], caller: Caller, tokens: Int, logger: Logger, endsLease: Bool,
+        usedTokens: @escaping @Sendable (Value) -> Int? = { _ in nil },
         call: @escaping @Sendable (any ChatProvider, Attempt) async throws -> Value
     ) async throws -> Dispatched<Value> {
         var notes: [String] = []
@@ -77,7 +79,8 @@ struct Dispatcher: Sendable {
             }
             if position > 0 { notes.append("fallback:\(name)") }
             do {
-                let value = try await attempts(chat, backend: backend, ticket: ticket, logger: logger, endsLease: endsLease, call: call)
+                let value = try await attempts(
+                    chat, backend: backend, ticket: ticket, logger: logger, endsLease: endsLease, usedTokens: usedTokens, call: call)
                 return Dispatched(value: value, backend: backend, notes: notes)
             } catch let failure as AttemptsFailed {
                 if let ticket { backend.gate?.leave(ticket) }
@@ -107,6 +110,7 @@ struct Dispatcher: Sendable {
 
     private func attempts<Value: Sendable>(
         _ chat: ChatRequest, backend: Backend, ticket: AdmissionTicket?, logger: Logger, endsLease: Bool,
+        usedTokens: @escaping @Sendable (Value) -> Int?,
         call: @escaping @Sendable (any ChatProvider, Attempt) async throws -> Value
     ) async throws -> Value {
         var tried: Set<Int> = []
@@ -135,7 +139,7 @@ struct Dispatcher: Sendable {
             do {
                 let value = try await call(backend.replicas[index], context)
                 _ = breaker.record(permit, success: true)
-                if endsLease { lease.end(success: true) }
+                if endsLease { lease.end(success: true, actualTokens: usedTokens(value)) }
                 return value
             } catch let error as ProviderError {
                 lease.endAttempt(success: false)

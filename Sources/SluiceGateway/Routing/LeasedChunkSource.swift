@@ -10,6 +10,8 @@ final class LeasedChunkSource: ChunkSource {
     private let lease: UpstreamLease
     private let deadline: ContinuousClock.Instant
     private let name: String
+    /// The tokens the stream's usage chunk reported, for the admission gate's window.
+    private var usedTokens: Int?
 
     init(first: ChatChunk?, upstream: IteratorBox, lease: UpstreamLease, deadline: ContinuousClock.Instant, name: String) {
         self.first = first
@@ -22,6 +24,7 @@ final class LeasedChunkSource: ChunkSource {
     func next() async throws -> ChatChunk? {
         if let first {
             self.first = nil
+            usedTokens = first.usage?.totalTokens ?? usedTokens
             return first
         }
         do {
@@ -29,7 +32,8 @@ final class LeasedChunkSource: ChunkSource {
             let chunk = try await Deadline.race(until: deadline, upstream: name, what: "the stream ran past its total timeout") {
                 try await upstream.next()
             }
-            if chunk == nil { lease.end(success: true) }
+            if let usage = chunk?.usage { usedTokens = usage.totalTokens }
+            if chunk == nil { lease.end(success: true, actualTokens: usedTokens) }
             return chunk
         } catch {
             lease.end(success: false)

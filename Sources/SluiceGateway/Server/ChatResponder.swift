@@ -104,7 +104,9 @@ struct ChatResponder: Sendable {
     ) async throws -> ChatResponse {
         let providerContext = providerContext(context)
         let answer = try await closingOnFailure(account) {
-            try await dispatch(chat, plan: &plan, endsLease: true, logger: context.logger) {
+            try await dispatch(
+                chat, plan: &plan, endsLease: true, logger: context.logger, usedTokens: { $0.usage?.totalTokens }
+            ) {
                 (provider: any ChatProvider, attempt: Dispatcher.Attempt) async throws -> ChatResponse in
                 try await Deadline.race(until: attempt.totalDeadline, upstream: attempt.upstream, what: "no complete answer in time") {
                     try await provider.complete(chat, context: providerContext)
@@ -148,13 +150,14 @@ struct ChatResponder: Sendable {
     /// on the downgrade route (once). The plan's reason and answering model are updated.
     private func dispatch<Value: Sendable>(
         _ chat: ChatRequest, plan: inout RoutePlan, endsLease: Bool, logger: Logger,
+        usedTokens: @escaping @Sendable (Value) -> Int? = { _ in nil },
         call: @escaping @Sendable (any ChatProvider, Dispatcher.Attempt) async throws -> Value
     ) async throws -> Dispatcher.Dispatched<Value> {
         let tokens = PromptBound.tokens(of: chat) / 4 + min(chat.outputTokenLimit ?? 256, 4096)
         do {
             let answer = try await routing.dispatcher.dispatch(
                 chat, chain: plan.decision.chain, caller: plan.caller, tokens: tokens, logger: logger, endsLease: endsLease,
-                call: call)
+                usedTokens: usedTokens, call: call)
             plan.settle(answer.backend.name, notes: answer.notes)
             return answer
         } catch let downgrade as Dispatcher.Downgrade {
@@ -165,7 +168,7 @@ struct ChatResponder: Sendable {
             do {
                 let answer = try await routing.dispatcher.dispatch(
                     chat, chain: decision.chain, caller: plan.caller, tokens: tokens, logger: logger, endsLease: endsLease,
-                    call: call)
+                    usedTokens: usedTokens, call: call)
                 plan.settle(answer.backend.name, notes: answer.notes)
                 return answer
             } catch let again as Dispatcher.Downgrade {
