@@ -177,6 +177,24 @@ struct FailoverTests {
         }
     }
 
+    @Test("a stream that runs past its total timeout ends with a timeout error event")
+    func streamTotalTimeout() async throws {
+        try await FaultyUpstreams.with(count: 2) { upstreams in
+            var slow = upstreams.model("slow", on: 0, timeouts: Timeouts(connect: 5, firstByte: 15, total: 1.5))
+            slow.fallbacks = ["backup"]
+            try await GatewayHarness.with(GatewayConfig(models: [slow, upstreams.model("backup", on: 1)])) { gateway in
+                // The fake's `slow:` stream sends 200 pieces 20 ms apart: about 4 s in all.
+                let reply = try await gateway.send("/v1/chat/completions", body: Self.body("slow", "slow: take your time", stream: true))
+                #expect(reply.status == 200)
+                let (text, done, errors) = try Self.streamed(reply)
+                #expect(!text.isEmpty, "the first pieces arrived")
+                #expect(!done)
+                #expect(errors.first?["code"]?.stringValue == "upstream_timeout", "\(errors)")
+                #expect(upstreams.plans[1].hits == 0)
+            }
+        }
+    }
+
     @Test("an open breaker stops traffic to the failing upstream")
     func breakerOpens() async throws {
         try await FaultyUpstreams.with(count: 2) { upstreams in
