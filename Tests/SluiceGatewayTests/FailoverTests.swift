@@ -82,6 +82,7 @@ struct FailoverTests {
                 let alone = try await gateway.send("/v1/chat/completions", body: Self.body("alone", stream: stream))
                 #expect(alone.status == 504)
                 #expect(alone.json?["error"]?["code"]?.stringValue == "upstream_timeout")
+                #expect(alone.headers.first(name: "x-sluice-route-reason") == "requested; failed:alone(upstream_timeout)")
             }
         }
     }

@@ -47,6 +47,28 @@ struct Dispatcher: Sendable {
         call: @escaping @Sendable (any ChatProvider, Attempt) async throws -> Value
     ) async throws -> Dispatched<Value> {
         var notes: [String] = []
+        do {
+            return try await walk(
+                chat, chain: chain, caller: caller, tokens: tokens, logger: logger, endsLease: endsLease,
+                usedTokens: usedTokens, notes: &notes, call: call)
+        } catch let error where error is Downgrade || error is CancellationError {
+            throw error
+        } catch {
+            throw Failed(error: error, notes: notes)
+        }
+    }
+
+    /// The chain failed: the last error, and what happened on the way.
+    struct Failed: Error {
+        let error: any Error
+        let notes: [String]
+    }
+
+    private func walk<Value: Sendable>(
+        _ chat: ChatRequest, chain: [String], caller: Caller, tokens: Int, logger: Logger, endsLease: Bool,
+        usedTokens: @escaping @Sendable (Value) -> Int?, notes: inout [String],
+        call: @escaping @Sendable (any ChatProvider, Attempt) async throws -> Value
+    ) async throws -> Dispatched<Value> {
         var lastError: (any Error)?
         var skippedOpen: [String] = []
         for (position, name) in chain.enumerated() {

@@ -155,6 +155,19 @@ struct ChatResponder: Sendable {
     ) async throws -> Dispatcher.Dispatched<Value> {
         let tokens = PromptBound.tokens(of: chat) / 4 + min(chat.outputTokenLimit ?? 256, 4096)
         do {
+            return try await dispatchOrDowngrade(chat, plan: &plan, tokens: tokens, endsLease: endsLease, logger: logger, usedTokens: usedTokens, call: call)
+        } catch let failure as Dispatcher.Failed {
+            plan.settle(plan.answeredBy, notes: failure.notes)
+            throw RoutedFailure(error: failure.error, reason: plan.reason)
+        }
+    }
+
+    private func dispatchOrDowngrade<Value: Sendable>(
+        _ chat: ChatRequest, plan: inout RoutePlan, tokens: Int, endsLease: Bool, logger: Logger,
+        usedTokens: @escaping @Sendable (Value) -> Int?,
+        call: @escaping @Sendable (any ChatProvider, Dispatcher.Attempt) async throws -> Value
+    ) async throws -> Dispatcher.Dispatched<Value> {
+        do {
             let answer = try await routing.dispatcher.dispatch(
                 chat, chain: plan.decision.chain, caller: plan.caller, tokens: tokens, logger: logger, endsLease: endsLease,
                 usedTokens: usedTokens, call: call)

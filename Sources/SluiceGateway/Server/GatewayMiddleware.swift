@@ -23,13 +23,14 @@ struct GatewayMiddleware: RouterMiddleware {
         } catch {
             let apiError = ErrorResponse.apiError(for: error)
             if apiError.status >= 500 {
-                context.logger.error("request failed", metadata: ["status": "\(apiError.status)", "error": "\(error)"])
+                context.logger.error("request failed", metadata: ["status": "\(apiError.status)", "error": "\(error)", "route_reason": "\((error as? RoutedFailure)?.reason ?? "-")"])
             } else {
                 context.logger.info(
                     "request rejected",
                     metadata: ["status": "\(apiError.status)", "type": "\(apiError.type)", "message": "\(apiError.message)"])
             }
             response = ErrorResponse.make(apiError, shape: ErrorResponse.shape(for: request.uri.path))
+            if let routed = error as? RoutedFailure { response.headers[.sluiceRouteReason] = routed.reason }
         }
         response.headers[.sluiceRequestID] = requestID
         return response
