@@ -116,10 +116,10 @@ public final class EngineThreadPool: @unchecked Sendable {
         }
     }
 
-    /// How many chunks to cut `count` items into: about four per thread, none smaller than `granularity`.
-    static func chunkCount(_ count: Int, threads: Int, granularity: Int) -> Int {
+    /// How many chunks to cut `count` items into: about `perThread` per thread, none smaller than `granularity`.
+    static func chunkCount(_ count: Int, threads: Int, granularity: Int, perThread: Int = 4) -> Int {
         let units: Int = (count + granularity - 1) / granularity
-        return max(1, min(units, threads == 1 ? 1 : threads * 4))
+        return max(1, min(units, threads == 1 ? 1 : threads * perThread))
     }
 
     /// The `part`-th of `parts` near-equal chunks of `0..<count`, aligned to `granularity`.
