@@ -40,23 +40,7 @@ struct GatewayCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-bench-\(getpid())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let mockGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let loadGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        do {
-            let report = try await measure(directory: directory, mockGroup: mockGroup, loadGroup: loadGroup)
-            print(report.text)
-            print("\n--- Markdown for BENCHMARKS.md ---\n")
-            print(report.markdown)
-        } catch {
-            try? await mockGroup.shutdownGracefully()
-            try? await loadGroup.shutdownGracefully()
-            throw error
-        }
-        try await mockGroup.shutdownGracefully()
-        try await loadGroup.shutdownGracefully()
-        try? FileManager.default.removeItem(at: directory)
+        _ = try await BenchRun.measure(named: "sluice-bench", measure)
     }
 
     private func measure(

@@ -2,7 +2,7 @@ import Foundation
 
 /// The gateway benchmark's results: aligned tables for the terminal and the same as Markdown for
 /// BENCHMARKS.md.
-struct GatewayReport: Sendable {
+struct GatewayReport: Sendable, BenchReport {
     struct Settings: Sendable {
         var connections: Int
         var durationSeconds: Int

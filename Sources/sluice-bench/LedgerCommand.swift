@@ -45,15 +45,7 @@ struct LedgerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-bench-ledger-\(getpid())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let report = try await BenchGroups.with { mockGroup, loadGroup in
-            try await measure(directory: directory, mockGroup: mockGroup, loadGroup: loadGroup)
-        }
-        print(report.text)
-        print("\n--- Markdown for BENCHMARKS.md ---\n")
-        print(report.markdown)
-        try? FileManager.default.removeItem(at: directory)
+        let report = try await BenchRun.measure(named: "sluice-bench-ledger", measure)
         if report.runs.contains(where: { $0.check?.passed == false }) {
             throw BenchError("the ledger check failed for at least one run (see the table above)")
         }

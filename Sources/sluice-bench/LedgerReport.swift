@@ -83,7 +83,7 @@ struct LedgerRunFigures: Sendable {
 }
 
 /// The ledger benchmark's results: every run, then each variant's averages against `off`.
-struct LedgerReport: Sendable {
+struct LedgerReport: Sendable, BenchReport {
     struct Settings: Sendable {
         var connections: Int
         var durationSeconds: Int

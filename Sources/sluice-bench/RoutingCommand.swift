@@ -55,15 +55,7 @@ struct RoutingCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-bench-routing-\(getpid())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let report = try await BenchGroups.with { mockGroup, loadGroup in
-            try await measure(directory: directory, mockGroup: mockGroup, loadGroup: loadGroup)
-        }
-        print(report.text)
-        print("\n--- Markdown for BENCHMARKS.md ---\n")
-        print(report.markdown)
-        try? FileManager.default.removeItem(at: directory)
+        _ = try await BenchRun.measure(named: "sluice-bench-routing", measure)
     }
 
     private func measure(

@@ -2,7 +2,7 @@ import Foundation
 
 /// The routing benchmark's results: for each part, tables and plain-language summary lines, as aligned
 /// text for the terminal and as Markdown for BENCHMARKS.md.
-struct RoutingReport: Sendable {
+struct RoutingReport: Sendable, BenchReport {
     /// One part of the report.
     struct Section: Sendable {
         var title: String
