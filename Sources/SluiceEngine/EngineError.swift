@@ -14,6 +14,12 @@ public enum EngineError: Error, CustomStringConvertible, Sendable, Equatable {
     case invalidRequest(String)
     /// The model was shut down while the request was pending.
     case cancelled
+    /// Every sequence slot is busy and the waiting queue is full (`waiting` requests already wait).
+    case queueFull(waiting: Int)
+    /// The request waited `seconds` for a sequence slot without getting one.
+    case queueTimeout(seconds: Double)
+    /// The request needs more KV cache than the whole cache holds.
+    case exceedsCache(neededTokens: Int, capacityTokens: Int)
 
     public var description: String {
         switch self {
@@ -25,6 +31,10 @@ public enum EngineError: Error, CustomStringConvertible, Sendable, Equatable {
         case .invalidToken(let token): return "token id \(token) is outside the vocabulary"
         case .invalidRequest(let message): return "invalid request: \(message)"
         case .cancelled: return "cancelled"
+        case .queueFull(let waiting): return "all sequence slots are busy and \(waiting) requests are already waiting"
+        case .queueTimeout(let seconds): return "no sequence slot became free within \(seconds) s"
+        case .exceedsCache(let needed, let capacity):
+            return "the request needs \(needed) tokens of KV cache but the cache holds \(capacity)"
         }
     }
 }

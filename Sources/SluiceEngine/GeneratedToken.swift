@@ -39,10 +39,16 @@ public struct GenerationSummary: Sendable, Equatable {
     public let promptSeconds: Double
     /// Wall time of token generation after the prompt.
     public let generationSeconds: Double
+    /// Prompt tokens whose keys and values came from the prefix cache instead of being computed.
+    public var cachedTokens: Int = 0
+    /// Wall time spent waiting for a sequence slot.
+    public var queueSeconds: Double = 0
 }
 
 /// What a generation stream delivers.
 public enum GenerationEvent: Sendable, Equatable {
+    /// The request got a sequence slot; `cachedTokens` of its prompt come from the prefix cache.
+    case started(cachedTokens: Int)
     case token(GeneratedToken)
     case finished(GenerationSummary)
 }

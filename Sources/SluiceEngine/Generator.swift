@@ -8,17 +8,19 @@ struct Generator {
     let engine: InferenceEngine
 
     /// Generates from `prompt`, calling `onToken` for each token (not for the end token); `onToken`
-    /// returning false stops with `.cancelled`. `isCancelled` is polled between tokens.
+    /// returning false stops with `.cancelled`. `isCancelled` is polled between tokens. `steering`
+    /// constrains or forces tokens (see ``TokenSteering``).
     func run(
-        prompt: [Int32], params: SamplingParams, isCancelled: () -> Bool = { false }, onToken: (GeneratedToken) -> Bool
+        prompt: [Int32], params: SamplingParams, steering: (any TokenSteering)? = nil, isCancelled: () -> Bool = { false },
+        onToken: (GeneratedToken) -> Bool
     ) throws(EngineError) -> GenerationSummary {
         guard !prompt.isEmpty else { throw EngineError.invalidRequest("empty prompt") }
         guard params.maxTokens >= 0 else { throw EngineError.invalidRequest("maxTokens must be >= 0") }
         let sequence: Int = try engine.cache.allocateSequence()
         defer { engine.cache.releaseSequence(sequence) }
-        var sampler: Sampler = Sampler(params: params, vocabSize: engine.config.vocabSize)
-        sampler.observePrompt(prompt)
-        let endTokens: Set<Int32> = params.ignoreEndTokens ? [] : engine.config.endTokens.union(params.extraEndTokens)
+        var decoder: SequenceDecoder = SequenceDecoder(
+            params: params, prompt: prompt, vocabSize: engine.config.vocabSize, modelEndTokens: engine.config.endTokens,
+            steering: steering)
 
         let promptStart: Date = Date()
         var batch: [BatchToken] = prompt.enumerated().map { (index: Int, token: Int32) in
@@ -29,24 +31,22 @@ struct Generator {
 
         let start: Date = Date()
         var position: Int = prompt.count
-        var produced: Int = 0
         var reason: FinishReason = .length
-        while produced < params.maxTokens {
+        while true {
             if isCancelled() {
                 reason = .cancelled
                 break
             }
-            let token: GeneratedToken = sampler.sample(engine.logits(row: 0))
-            if endTokens.contains(token.id) {
-                reason = .stop
+            let step: SequenceDecoder.Step = decoder.step(engine.logits(row: 0))
+            guard case .emit(let token) = step else {
+                if case .finish(let why) = step { reason = why }
                 break
             }
-            produced += 1
             if !onToken(token) {
                 reason = .cancelled
                 break
             }
-            if produced == params.maxTokens { break }
+            if decoder.isExhausted { break }
             if position >= engine.contextLength {
                 reason = .length
                 break
@@ -56,7 +56,7 @@ struct Generator {
             position += 1
         }
         return GenerationSummary(
-            finishReason: reason, promptTokens: prompt.count, completionTokens: produced, promptSeconds: promptSeconds,
+            finishReason: reason, promptTokens: prompt.count, completionTokens: decoder.produced, promptSeconds: promptSeconds,
             generationSeconds: Date().timeIntervalSince(start))
     }
 }

@@ -27,17 +27,15 @@ public final class InferenceEngine: @unchecked Sendable {
         file: GGUFFile, threads: Int, contextLength: Int? = nil, maxBatch: Int = 512, maxSequences: Int = 8,
         cacheTokens: Int? = nil, maxLogitRows: Int = 16
     ) throws(EngineError) {
+        let config: ModelConfig = try Self.modelConfig(of: file)
+        self.config = config
         do throws(GGUFError) {
-            guard let name: String = file.architecture else { throw GGUFError.missingMetadata("general.architecture") }
-            let traits: ArchitectureTraits = try SupportedArchitectures.traits(for: name)
-            let config: ModelConfig = try ModelConfig(file: file, traits: traits, vocabFallback: 0)
-            self.config = config
             self.weights = try ModelWeights(file: file, config: config)
         } catch {
             throw EngineError.model(error)
         }
         self.file = file
-        let context: Int = max(1, min(contextLength ?? min(config.contextLength, 8192), config.contextLength))
+        let context: Int = Self.effectiveContext(config, requested: contextLength)
         self.contextLength = context
         self.maxBatch = max(1, maxBatch)
         self.pool = EngineThreadPool(threads: threads)
@@ -47,6 +45,22 @@ public final class InferenceEngine: @unchecked Sendable {
         self.state = RunState(
             config: config, maxBatch: self.maxBatch, maxLogitRows: maxLogitRows, threads: pool.threadCount,
             contextLength: context)
+    }
+
+    /// The hyper-parameters of the model in `file`.
+    public static func modelConfig(of file: GGUFFile) throws(EngineError) -> ModelConfig {
+        do throws(GGUFError) {
+            guard let name: String = file.architecture else { throw GGUFError.missingMetadata("general.architecture") }
+            let traits: ArchitectureTraits = try SupportedArchitectures.traits(for: name)
+            return try ModelConfig(file: file, traits: traits, vocabFallback: 0)
+        } catch {
+            throw EngineError.model(error)
+        }
+    }
+
+    /// The per-sequence context used for `config` when `requested` is asked for (default: the model's, at most 8192).
+    public static func effectiveContext(_ config: ModelConfig, requested: Int?) -> Int {
+        max(1, min(requested ?? min(config.contextLength, 8192), config.contextLength))
     }
 
     /// Compute threads in use.

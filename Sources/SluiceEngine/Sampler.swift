@@ -14,6 +14,8 @@ public struct Sampler {
     public let params: SamplingParams
     private var random: SamplerRandom
     private var adjusted: [Float]
+    /// Logits with a steering's refused tokens masked out (allocated on first use).
+    private var masked: [Float] = []
     private var counts: [Int32: Int] = [:]
     private var recent: [Int32] = []
 
@@ -37,6 +39,37 @@ public struct Sampler {
         let top: [TokenLogprob] = Self.topLogprobs(logits, count: n, k: min(max(params.topLogprobs, 0), 20), logNormalizer: logNormalizer)
         record(chosen)
         return GeneratedToken(id: chosen, logprob: logits[Int(chosen)] - logNormalizer, top: top)
+    }
+
+    /// Samples one token that `steering` allows (see ``TokenSteering``): a draw from the raw logits is
+    /// kept when allowed; otherwise the refused tokens are masked out and the sampler draws again.
+    /// Log-probabilities are still reported from the raw logits. The steering is not advanced.
+    public mutating func sample(_ logits: UnsafeBufferPointer<Float>, steering: (any TokenSteering)?) -> GeneratedToken {
+        guard let steering else { return sample(logits) }
+        if let forced: Int32 = steering.forcedToken(), forced >= 0, Int(forced) < logits.count {
+            return force(forced, logits: logits)
+        }
+        let n: Int = min(logits.count, adjusted.count)
+        let logNormalizer: Float = sk_logsumexp(logits.baseAddress, Int64(n))
+        var chosen: Int32 = choose(logits, count: n)
+        if !steering.allows(chosen) {
+            if masked.count != n { masked = [Float](repeating: 0, count: n) }
+            for i: Int in 0..<n { masked[i] = logits[i] }
+            masked.withUnsafeMutableBufferPointer { steering.mask($0) }
+            chosen = masked.withUnsafeBufferPointer { choose($0, count: n) }
+        }
+        let top: [TokenLogprob] = Self.topLogprobs(logits, count: n, k: min(max(params.topLogprobs, 0), 20), logNormalizer: logNormalizer)
+        record(chosen)
+        return GeneratedToken(id: chosen, logprob: logits[Int(chosen)] - logNormalizer, top: top)
+    }
+
+    /// Takes `token` as the next one without sampling (a forced token), reporting its raw log-probability.
+    public mutating func force(_ token: Int32, logits: UnsafeBufferPointer<Float>) -> GeneratedToken {
+        let n: Int = min(logits.count, adjusted.count)
+        let logNormalizer: Float = sk_logsumexp(logits.baseAddress, Int64(n))
+        let top: [TokenLogprob] = Self.topLogprobs(logits, count: n, k: min(max(params.topLogprobs, 0), 20), logNormalizer: logNormalizer)
+        record(token)
+        return GeneratedToken(id: token, logprob: logits[Int(token)] - logNormalizer, top: top)
     }
 
     private mutating func choose(_ logits: UnsafeBufferPointer<Float>, count n: Int) -> Int32 {

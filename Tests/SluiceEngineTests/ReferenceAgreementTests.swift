@@ -97,6 +97,7 @@ import Testing
         var finish: FinishReason?
         for try await event: GenerationEvent in model.stream(prompt: chat.prompt_ids.map { Int32($0) }, params: SamplingParams(temperature: 0, maxTokens: 4)) {
             switch event {
+            case .started: #expect(streamed.isEmpty)
             case .token(let token): streamed.append(token.id)
             case .finished(let summary): finish = summary.finishReason
             }

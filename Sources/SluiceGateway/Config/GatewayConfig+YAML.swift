@@ -69,7 +69,7 @@ struct YAMLReader {
     static let modelKeys: Set<String> = [
         "name", "backend", "model", "base_url", "api_key", "headers", "extra_body", "timeouts", "path", "price",
         "capacity", "tags", "threads", "max_output_tokens", "tokens_per_minute", "max_queue", "fallbacks", "replicas",
-        "weight", "replica_capacity", "balance", "affinity",
+        "weight", "replica_capacity", "balance", "affinity", "local",
     ]
     static let timeoutKeys: Set<String> = ["connect", "first_byte", "total"]
 
@@ -158,6 +158,10 @@ struct YAMLReader {
         if let threads = map["threads"] {
             endpoint.threads = try int(threads, "\(what) threads")
             if endpoint.threads! < 1 { throw fail(threads, "\(what) threads must be at least 1") }
+        }
+        if let local = map["local"] {
+            guard kind == .local else { throw fail(local, "\(what) has 'local' options but does not use the local backend") }
+            endpoint.local = try localOptions(local, what)
         }
         if kind == .local && endpoint.modelPath == nil {
             throw fail(node, "\(what) uses the local backend and needs a 'path' to a .gguf file")

@@ -22,6 +22,8 @@ public struct ModelEndpoint: Sendable, Hashable {
     public var modelPath: String?
     /// For `local`: compute threads (default: one per core).
     public var threads: Int?
+    /// For `local`: batching, queueing, KV cache and template options.
+    public var local: LocalOptions = LocalOptions()
 
     public init(
         name: String, kind: BackendKind, upstreamModel: String? = nil, baseURL: String = "", apiKey: String? = nil,

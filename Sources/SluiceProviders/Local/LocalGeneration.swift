@@ -34,6 +34,8 @@ struct LocalGeneration: AsyncSequence {
         var text: TokenizerTextStream
         var stops: StopSequenceMatcher
         var completionTokens = 0
+        /// Prompt tokens the engine took from its prefix cache.
+        var cachedTokens = 0
         var done = false
         var queued: [Piece] = []
 
@@ -51,7 +53,7 @@ struct LocalGeneration: AsyncSequence {
                 do {
                     event = try await events.next()
                 } catch let error as EngineError {
-                    throw ProviderError.invalidResponse(upstream: run.modelName, message: "the built-in engine failed: \(error)")
+                    throw ProviderError.engine(error, model: run.modelName)
                 }
                 switch event {
                 case .token(let token)?:
@@ -66,6 +68,8 @@ struct LocalGeneration: AsyncSequence {
                     }
                     if output.text.isEmpty && logprobs.isEmpty { continue }
                     return .text(output.text, logprobs)
+                case .started(let cached)?:
+                    cachedTokens = cached
                 case .finished(let summary)?:
                     done = true
                     let tail = stops.append(text.finish()).text + stops.finish()
@@ -82,7 +86,7 @@ struct LocalGeneration: AsyncSequence {
         }
 
         private func usage(_ completion: Int) -> Usage {
-            Usage(promptTokens: run.prompt.count, completionTokens: completion)
+            Usage(promptTokens: run.prompt.count, completionTokens: completion, cachedTokens: cachedTokens)
         }
 
         private func logprob(_ token: GeneratedToken) -> SluiceAPI.TokenLogprob {

@@ -24,14 +24,20 @@ public final class LocalProvider: ChatProvider, Sendable {
             throw LocalProviderError.missingPath(endpoint.name)
         }
         do {
-            model = try LocalModel(path: path, threads: threads)
+            let local = endpoint.local
+            model = try LocalModel(
+                path: path, threads: threads, contextLength: local.contextLength,
+                settings: SchedulerSettings(
+                    parallel: local.parallel, maxWaiting: local.maxWaiting, queueTimeout: local.queueTimeout,
+                    prefillChunk: local.prefillChunk),
+                cacheBytes: local.cacheMiB.map { $0 << 20 })
             tokenizer = try Tokenizer(gguf: model.file)
             template = try ChatTemplate(tokenizer: tokenizer)
         } catch {
             throw LocalProviderError.load(model: endpoint.name, path: path, reason: "\(error)")
         }
         self.endpoint = endpoint
-        self.contextLength = min(model.config.contextLength, 8192)
+        self.contextLength = model.contextLength
     }
 
     public func check(_ request: ChatRequest) throws(ProviderError) {
