@@ -6,7 +6,7 @@ import SluiceEngine
 struct EngineCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "engine",
-        abstract: "Measure the built-in engine (pp512, tg128, RSS), optionally against llama.cpp's llama-bench."
+        abstract: "Measure the built-in engine (pp512, tg128, RSS, batched decode, time to first token), optionally against llama.cpp."
     )
 
     @Option(help: "The .gguf to measure (default: the default model, fetched if missing).")
@@ -17,6 +17,15 @@ struct EngineCommand: AsyncParsableCommand {
 
     @Option(help: "Path to llama.cpp's llama-bench, run on the same model for comparison.")
     var peerLlamaBench: String?
+
+    @Option(help: "Concurrent streams for the aggregate decode measurement through the batch scheduler (0 skips serving figures).")
+    var streams: Int = 8
+
+    @Option(help: "Compute threads for the serving figures (aggregate decode, time to first token).")
+    var servingThreads: Int = 2
+
+    @Option(help: "Path to llama.cpp's llama-batched-bench, run with the same streams for comparison.")
+    var peerBatchedBench: String?
 
     func run() async throws {
         let counts = threads.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -30,5 +39,15 @@ struct EngineCommand: AsyncParsableCommand {
             path = try await ModelFetcher().ensureDefaultModel { print($0) }.path
         }
         try await runEngineBench(modelPath: path, threads: counts, peerLlamaBench: peerLlamaBench)
+        guard streams > 0 else { return }
+        guard servingThreads > 0 else { throw ValidationError("--serving-threads must be positive") }
+        let figures = try await EngineServingBench.run(modelPath: path, threads: servingThreads, streams: streams)
+        if let peerBatchedBench {
+            let peer = try EngineServingBench.llamaBatchedBench(
+                peerBatchedBench, model: path, threads: servingThreads, streams: streams)
+            print(String(
+                format: "  llama.cpp batched-bench, %d threads: 1 stream %.1f tok/s; %d streams %.1f tok/s aggregate; sluice/llama.cpp at %d streams: %.2fx",
+                servingThreads, peer.single, streams, peer.batched, streams, figures.batched / peer.batched))
+        }
     }
 }

@@ -3,7 +3,7 @@ import Yams
 
 extension YAMLReader {
     static let localKeys: Set<String> = [
-        "parallel", "max_waiting", "queue_timeout", "context_length", "cache_mib", "prefill_chunk", "chat_template",
+        "parallel", "max_waiting", "queue_timeout", "context_length", "cache_mib", "prefill_chunk", "chat_template", "prefix_cache",
     ]
 
     /// The `local:` mapping of a model served by the built-in engine.
@@ -32,6 +32,7 @@ extension YAMLReader {
         options.contextLength = try positive("context_length")
         options.cacheMiB = try positive("cache_mib")
         if let chunk = try positive("prefill_chunk") { options.prefillChunk = chunk }
+        if let cache = map["prefix_cache"] { options.prefixCache = try bool(cache, "\(what) local.prefix_cache") }
         if let template = map["chat_template"] { options.chatTemplate = try string(template, "\(what) local.chat_template") }
         return options
     }

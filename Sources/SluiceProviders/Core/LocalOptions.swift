@@ -15,10 +15,12 @@ public struct LocalOptions: Sendable, Hashable {
     public var prefillChunk: Int
     /// A Jinja chat template used instead of the one in the GGUF file.
     public var chatTemplate: String?
+    /// Reuse KV blocks of earlier requests that share a token prefix (the context cache).
+    public var prefixCache: Bool
 
     public init(
         parallel: Int = 8, maxWaiting: Int = 64, queueTimeout: Double = 30, contextLength: Int? = nil, cacheMiB: Int? = nil,
-        prefillChunk: Int = 256, chatTemplate: String? = nil
+        prefillChunk: Int = 256, chatTemplate: String? = nil, prefixCache: Bool = true
     ) {
         self.parallel = parallel
         self.maxWaiting = maxWaiting
@@ -27,5 +29,6 @@ public struct LocalOptions: Sendable, Hashable {
         self.cacheMiB = cacheMiB
         self.prefillChunk = prefillChunk
         self.chatTemplate = chatTemplate
+        self.prefixCache = prefixCache
     }
 }

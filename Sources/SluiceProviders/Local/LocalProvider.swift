@@ -29,7 +29,7 @@ public final class LocalProvider: ChatProvider, Sendable {
                 path: path, threads: threads, contextLength: local.contextLength,
                 settings: SchedulerSettings(
                     parallel: local.parallel, maxWaiting: local.maxWaiting, queueTimeout: local.queueTimeout,
-                    prefillChunk: local.prefillChunk),
+                    prefillChunk: local.prefillChunk, prefixCache: local.prefixCache),
                 cacheBytes: local.cacheMiB.map { $0 << 20 })
             tokenizer = try Tokenizer(gguf: model.file)
             template = try ChatTemplate(tokenizer: tokenizer)
