@@ -91,7 +91,8 @@ public struct Gateway: Sendable {
         router.get("/models", use: models.handle)
         router.get("/healthz", use: health.health)
         router.get("/readyz", use: health.ready)
-        AdminRoutes(ledger: ledger, maxBodyBytes: config.server.maxBodyBytes, routing: routing, models: registry.names)
+        AdminRoutes(ledger: ledger, maxBodyBytes: config.server.maxBodyBytes, routing: routing, models: registry.names,
+            registry: registry)
             .register(on: router, adminKey: config.auth.adminKey)
         return router
     }

@@ -4,13 +4,15 @@ import NIOCore
 import SluiceAPI
 import SluiceLedger
 
-/// `/admin/*`: keys, usage, and routing status. Every route sits behind ``AdminAuthMiddleware``.
+/// `/admin/*`: keys, usage, routing and engine status. Every route sits behind ``AdminAuthMiddleware``.
 struct AdminRoutes: Sendable {
     let ledger: Ledger?
     let maxBodyBytes: Int
     let routing: RoutingRuntime
     /// Model names in configuration order (for the routing status).
     let models: [String]
+    /// The configured models (for the engine status).
+    let registry: ModelRegistry
 
     func register(on router: Router<SluiceRequestContext>, adminKey: String?) {
         let admin = router.group("admin").add(middleware: AdminAuthMiddleware(adminKey: ledger == nil ? nil : adminKey))
@@ -20,6 +22,11 @@ struct AdminRoutes: Sendable {
         admin.delete("keys/{id}", use: revokeKey)
         admin.get("usage", use: usage)
         admin.get("routing", use: routingStatus)
+        admin.get("engine", use: engineStatus)
+    }
+
+    func engineStatus(_ request: Request, context: SluiceRequestContext) async throws -> Response {
+        try json(EngineStatusView(registry))
     }
 
     func routingStatus(_ request: Request, context: SluiceRequestContext) async throws -> Response {
