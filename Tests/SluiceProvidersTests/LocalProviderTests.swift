@@ -107,13 +107,13 @@ struct LocalProviderTests {
     @Test("what the engine cannot do yet is refused with a 400 naming it")
     func unsupported() throws {
         let provider = try Self.provider.get()
-        var tools = Self.request("hi")
-        tools.tools = [Tool(function: FunctionDefinition(name: "f"))]
-        var json = Self.request("hi")
-        json.responseFormat = .jsonObject
+        var choices = Self.request("hi")
+        choices.n = 2
+        var bias = Self.request("hi")
+        bias.logitBias = ["17": 5]
         var image = Self.request("hi")
         image.messages = [ChatMessage(role: .user, content: .parts([.imageURL(.init(url: "data:image/png;base64,AA"))]))]
-        for (request, param) in [(tools, "tools"), (json, "response_format"), (image, "messages[0].content")] {
+        for (request, param) in [(choices, "n"), (bias, "logit_bias"), (image, "messages[0].content")] {
             #expect(throws: ProviderError.self) { try provider.check(request) }
             do {
                 try provider.check(request)

@@ -12,6 +12,29 @@ struct LocalRun: Sendable {
     let id: String
     let created: Int
     let modelName: String
+    /// Constrains or forces tokens (tool calls, JSON output, thinking budget), or nil.
+    var steering: (any TokenSteering)? = nil
+    /// How the output splits into reasoning, content and tool calls.
+    var output: LocalOutputPlan = LocalOutputPlan()
+}
+
+/// How a local model's output is read: where its thought is, and whether it may call tools.
+struct LocalOutputPlan: Sendable {
+    /// The prompt opened the thought, so the output starts inside it.
+    var startsInThought = false
+    /// The reasoning-token budget the steering enforces (mirrored to count reasoning tokens), or nil.
+    var thinkingBudget: Int?
+    /// Usage reports `reasoning_tokens` even when no thought opened (the model can think).
+    var reportsReasoning = false
+    /// `<tool_call>` blocks are tool calls.
+    var parsesToolCalls = false
+    /// Tool calls kept at most.
+    var maxToolCalls = Int.max
+
+    /// A fresh parser for this output.
+    func parser() -> LocalOutputParser {
+        LocalOutputParser(startsInThought: startsInThought, parsesToolCalls: parsesToolCalls, maxToolCalls: maxToolCalls)
+    }
 }
 
 /// Generated text as it becomes safe to send: pieces that never split a UTF-8 character and never
@@ -25,7 +48,9 @@ struct LocalGeneration: AsyncSequence {
     let run: LocalRun
 
     func makeAsyncIterator() -> Iterator {
-        Iterator(run: run, events: run.model.stream(prompt: run.prompt, params: run.params).makeAsyncIterator())
+        Iterator(
+            run: run,
+            events: run.model.stream(prompt: run.prompt, params: run.params, steering: run.steering).makeAsyncIterator())
     }
 
     struct Iterator: AsyncIteratorProtocol {
@@ -38,12 +63,16 @@ struct LocalGeneration: AsyncSequence {
         var cachedTokens = 0
         var done = false
         var queued: [Piece] = []
+        /// Follows the thought as the steering does, to count reasoning tokens.
+        var thought: ThoughtTracker
 
         init(run: LocalRun, events: AsyncThrowingStream<GenerationEvent, any Error>.AsyncIterator) {
             self.run = run
             self.events = events
             self.text = TokenizerTextStream(tokenizer: run.tokenizer)
             self.stops = StopSequenceMatcher(run.stops)
+            self.thought = ThoughtTracker(
+                tokenizer: run.tokenizer, startsInThought: run.output.startsInThought, budget: run.output.thinkingBudget)
         }
 
         mutating func next() async throws -> Piece? {
@@ -58,6 +87,7 @@ struct LocalGeneration: AsyncSequence {
                 switch event {
                 case .token(let token)?:
                     completionTokens += 1
+                    thought.accept(token.id)
                     let output = stops.append(text.append(token.id))
                     let logprobs = run.wantsLogprobs ? [logprob(token)] : []
                     if output.stoppedBy != nil {
@@ -86,7 +116,9 @@ struct LocalGeneration: AsyncSequence {
         }
 
         private func usage(_ completion: Int) -> Usage {
-            Usage(promptTokens: run.prompt.count, completionTokens: completion, cachedTokens: cachedTokens)
+            Usage(
+                promptTokens: run.prompt.count, completionTokens: completion, cachedTokens: cachedTokens,
+                reasoningTokens: run.output.reportsReasoning || thought.opened ? thought.reasoningTokens : nil)
         }
 
         private func logprob(_ token: GeneratedToken) -> SluiceAPI.TokenLogprob {

@@ -27,15 +27,39 @@ enum LocalPrompt {
         return rendered
     }
 
-    /// Template variables from request options: Qwen3's `enable_thinking` follows `reasoning_effort`
-    /// (`none` turns it off) unless the caller set `enable_thinking` itself.
-    static func extra(_ request: ChatRequest) -> [String: TemplateValue] {
+    /// The model's chat template, or `override` (`local.chat_template`) with the model's BOS/EOS texts.
+    static func template(tokenizer: Tokenizer, override: String?) throws(ChatTemplateError) -> ChatTemplate {
+        guard let override else { return try ChatTemplate(tokenizer: tokenizer) }
+        let bos = tokenizer.bosTokenID.map { tokenizer.tokens[Int($0)] } ?? ""
+        let eos = tokenizer.eosTokenID.map { tokenizer.tokens[Int($0)] } ?? ""
+        return try ChatTemplate(source: override, bosToken: bos, eosToken: eos)
+    }
+
+    /// The prompt text for a request, and whether the output starts inside an open thought.
+    ///
+    /// Tools go in as ``LocalToolPrompt`` says (the `tools` variable for templates that render it, else
+    /// inlined in Qwen2.5's format); thinking is switched as ``LocalThinking`` says.
+    static func render(
+        _ request: ChatRequest, template: ChatTemplate, tools: LocalToolChoice, thinking: LocalThinking
+    ) throws -> (prompt: String, startsInThought: Bool) {
+        let native = LocalToolPrompt.templateRendersTools(template.source)
+        let conversation = native ? request.messages : try LocalToolPrompt.inline(request.messages, tools: tools.tools)
+        let toolValues = native && !tools.tools.isEmpty ? try tools.tools.map(LocalToolPrompt.templateValue) : nil
+        var prompt = try template.render(
+            messages: try messages(conversation), tools: toolValues, addGenerationPrompt: true,
+            extra: extra(request, thinking: thinking))
+        let startsInThought = thinking.adjust(prompt: &prompt, templateSource: template.source)
+        return (prompt, startsInThought)
+    }
+
+    /// Template variables from request options: `chat_template_kwargs` (as vLLM takes them), and Qwen3's
+    /// `enable_thinking` from the thinking switch.
+    static func extra(_ request: ChatRequest, thinking: LocalThinking) throws -> [String: TemplateValue] {
         var extra: [String: TemplateValue] = [:]
-        if case .bool(let enabled)? = request.extra["enable_thinking"] {
-            extra["enable_thinking"] = .bool(enabled)
-        } else if let effort = request.reasoningEffort {
-            extra["enable_thinking"] = .bool(effort != "none")
+        if let kwargs = request.extra["chat_template_kwargs"]?.objectValue {
+            for (key, value) in kwargs { extra[key] = try TemplateValue(jsonData: JSONEncoder().encode(value)) }
         }
+        if let enabled = thinking.enabled { extra["enable_thinking"] = .bool(enabled) }
         return extra
     }
 }

@@ -1,0 +1,55 @@
+/// Compact JSON text for a value (enum and const members, object keys), in the one spelling the
+/// constrained output uses.
+enum JSONLiteral {
+    static func text(_ value: TemplateValue) -> String {
+        switch value {
+        case .null: return "null"
+        case .bool(let flag): return flag ? "true" : "false"
+        case .int(let number): return String(number)
+        case .double(let number):
+            if number.rounded() == number && abs(number) < 1e15 { return String(Int64(number)) }
+            return "\(number)"
+        case .string(let string): return quoted(string)
+        case .array(let items): return "[" + items.map(text).joined(separator: ",") + "]"
+        case .object(let object):
+            return "{" + object.entries.map { quoted($0.key) + ":" + text($0.value) }.joined(separator: ",") + "}"
+        }
+    }
+
+    /// `string` as a JSON string literal (quotes, backslashes and control characters escaped).
+    static func quoted(_ string: String) -> String {
+        var output: String = "\""
+        for scalar: Unicode.Scalar in string.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case "\t": output += "\\t"
+            case "\u{08}": output += "\\b"
+            case "\u{0C}": output += "\\f"
+            default:
+                if scalar.value < 0x20 {
+                    let hex: String = String(scalar.value, radix: 16)
+                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    output.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return output + "\""
+    }
+
+    /// The JSON Schema type names `value` is an instance of.
+    static func types(_ value: TemplateValue) -> Set<String> {
+        switch value {
+        case .null: return ["null"]
+        case .bool: return ["boolean"]
+        case .int: return ["integer", "number"]
+        case .double(let number): return number.rounded() == number ? ["integer", "number"] : ["number"]
+        case .string: return ["string"]
+        case .array: return ["array"]
+        case .object: return ["object"]
+        }
+    }
+}
