@@ -36,7 +36,7 @@ struct LocalEngineGatewayTests {
             let usage = try #require(second.json?["usage"])
             let prompt = try #require(usage["prompt_tokens"]?.intValue)
             let cached = try #require(usage["prompt_tokens_details"]?["cached_tokens"]?.intValue)
-            #expect(cached >= 200 && cached % 32 == 0 && cached < prompt, "cached \(cached) of \(prompt)")
+            #expect(cached >= 200 && cached < prompt, "cached \(cached) of \(prompt)")
 
             let status = try await gateway.send("/admin/engine", method: .GET, headers: LedgerGatewayTests.admin)
             #expect(status.status == 200)

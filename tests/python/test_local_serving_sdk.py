@@ -77,8 +77,8 @@ def test_a_shared_prefix_is_reported_as_cached_tokens_and_changes_nothing(client
     assert first_usage.prompt_tokens > 600
     second_text, second_usage = _answer(client, "local", messages("How many days for clause 5?"))
     cached = second_usage.prompt_tokens_details.cached_tokens
-    # Everything up to the question is shared, in whole 32-token blocks.
-    assert cached >= 600 and cached % 32 == 0 and cached < second_usage.prompt_tokens
+    # Everything up to the question is shared.
+    assert 600 <= cached < second_usage.prompt_tokens
     cold_text, cold_usage = _answer(client, "local-cold", messages("How many days for clause 5?"))
     assert cold_usage.prompt_tokens_details.cached_tokens == 0
     assert second_text == cold_text
@@ -94,7 +94,8 @@ def test_a_shared_prefix_is_reported_as_cached_tokens_and_changes_nothing(client
         if chunk.usage:
             usage = chunk.usage
     assert text == cold_text
-    assert usage.prompt_tokens_details.cached_tokens == (usage.prompt_tokens - 1) // 32 * 32
+    # The same prompt again: all of it but the last token comes from the cache.
+    assert usage.prompt_tokens_details.cached_tokens == usage.prompt_tokens - 1
 
 
 def test_a_busy_model_with_no_queue_answers_429_and_a_closed_stream_frees_the_slot(client):

@@ -7,6 +7,11 @@
 /// hash, each block's own tokens and its parent block are compared, so a block is only reused after
 /// the identical prefix.
 ///
+/// The partly filled last block of a finished sequence is kept too, as a *tail* of its parent. Where a
+/// prompt stops matching whole blocks, the cached child of the last matched block (full or tail) that
+/// shares the most leading tokens with the rest of the prompt lends those slots: they are copied into a
+/// fresh block. So a repeated prompt recomputes only its last token, not its last partial block.
+///
 /// Cached blocks no sequence uses sit in a least-recently-used list and are evicted (returned to use)
 /// only when the free list is empty, so the cache never holds more than `blockCount` blocks, the memory
 /// cap. Not thread-safe: only the engine thread touches it.
@@ -23,6 +28,13 @@ struct KVBlockPool {
     private var hashed: [Bool]
     private var parents: [Int32]
     private var blockTokens: [Int32]
+    /// Cached blocks (full and tails) by their parent's chain hash.
+    private var children: [UInt64: [Int32]] = [:]
+    /// The parent chain hash of each cached block.
+    private var parentHashes: [UInt64]
+    /// Each tail's token count (0: not a tail); at most one tail per parent.
+    private var tailCounts: [Int]
+    private var tailCount: Int = 0
     private var lru: IndexLinkedList
 
     /// Cached blocks evicted so far to make room.
@@ -37,13 +49,15 @@ struct KVBlockPool {
         hashed = [Bool](repeating: false, count: blockCount)
         parents = [Int32](repeating: -1, count: blockCount)
         blockTokens = [Int32](repeating: 0, count: blockCount * blockSize)
+        tailCounts = [Int](repeating: 0, count: blockCount)
+        parentHashes = [UInt64](repeating: 0, count: blockCount)
         lru = IndexLinkedList(capacity: blockCount)
     }
 
     /// Blocks that can be handed out now: free ones plus cached ones no sequence uses.
     var available: Int { free.count + lru.count }
     /// Blocks in the prefix index (in use or not).
-    var cachedBlocks: Int { index.count }
+    var cachedBlocks: Int { index.count + tailCount }
     /// Blocks in use by at least one sequence.
     var blocksInUse: Int { blockCount - available }
 
@@ -73,7 +87,7 @@ struct KVBlockPool {
     mutating func release(_ block: Int32) {
         refCounts[Int(block)] -= 1
         guard refCounts[Int(block)] == 0 else { return }
-        if hashed[Int(block)] { lru.append(block) } else { free.append(block) }
+        if hashed[Int(block)] || tailCounts[Int(block)] > 0 { lru.append(block) } else { free.append(block) }
     }
 
     /// The chain hash of a block holding `tokens` after the block whose chain hash is `parentHash`.
@@ -96,22 +110,67 @@ struct KVBlockPool {
 
     /// Enters a full block in the prefix index; false when an identical block is already cached.
     @discardableResult
-    mutating func register(_ block: Int32, hash: UInt64, parent: Int32, tokens: ArraySlice<Int32>) -> Bool {
+    mutating func register(_ block: Int32, hash: UInt64, parentHash: UInt64, parent: Int32, tokens: ArraySlice<Int32>) -> Bool {
         guard index[hash] == nil, !hashed[Int(block)] else { return false }
         index[hash] = block
         hashes[Int(block)] = hash
         hashed[Int(block)] = true
         parents[Int(block)] = parent
+        parentHashes[Int(block)] = parentHash
+        children[parentHash, default: []].append(block)
         let start: Int = Int(block) * blockSize
         blockTokens.replaceSubrange(start..<(start + blockSize), with: tokens)
         return true
     }
 
-    /// Removes `block` from the prefix index.
+    /// Writes the tokens of a sequence's partly filled last block (kept up to date while it grows).
+    mutating func recordTokens(_ block: Int32, tokens: ArraySlice<Int32>) {
+        let start: Int = Int(block) * blockSize
+        blockTokens.replaceSubrange(start..<(start + tokens.count), with: tokens)
+    }
+
+    /// Keeps `block`, holding `count` recorded tokens after the block whose chain hash is `parentHash`,
+    /// as that parent's tail (replacing an older tail, which is freed). Call before releasing the block.
+    mutating func registerTail(_ block: Int32, parentHash: UInt64, parent: Int32, count: Int) {
+        guard count > 0, count < blockSize, !hashed[Int(block)], tailCounts[Int(block)] == 0 else { return }
+        for old: Int32 in children[parentHash] ?? [] where tailCounts[Int(old)] > 0 && refCounts[Int(old)] == 0 {
+            forget(old)
+            lru.remove(old)
+            free.append(old)
+        }
+        tailCounts[Int(block)] = count
+        tailCount += 1
+        parents[Int(block)] = parent
+        parentHashes[Int(block)] = parentHash
+        children[parentHash, default: []].append(block)
+    }
+
+    /// The cached block after `parent` (chain hash `parentHash`) whose leading tokens share the most with
+    /// `tokens`, and how many they share.
+    func lookupPartial(parentHash: UInt64, parent: Int32, tokens: ArraySlice<Int32>) -> (block: Int32, shared: Int)? {
+        var best: (block: Int32, shared: Int)?
+        for block: Int32 in children[parentHash] ?? [] where parents[Int(block)] == parent {
+            let start: Int = Int(block) * blockSize
+            let count: Int = tailCounts[Int(block)] > 0 ? tailCounts[Int(block)] : blockSize
+            let shared: Int = zip(blockTokens[start..<(start + count)], tokens).prefix { $0 == $1 }.count
+            if shared > (best?.shared ?? 0) { best = (block, shared) }
+        }
+        return best
+    }
+
+    /// Removes `block` from the prefix index (or from the tails).
     private mutating func forget(_ block: Int32) {
-        guard hashed[Int(block)] else { return }
-        index[hashes[Int(block)]] = nil
-        hashed[Int(block)] = false
+        guard hashed[Int(block)] || tailCounts[Int(block)] > 0 else { return }
+        children[parentHashes[Int(block)]]?.removeAll { $0 == block }
+        if children[parentHashes[Int(block)]]?.isEmpty == true { children[parentHashes[Int(block)]] = nil }
+        if tailCounts[Int(block)] > 0 {
+            tailCounts[Int(block)] = 0
+            tailCount -= 1
+        }
+        if hashed[Int(block)] {
+            index[hashes[Int(block)]] = nil
+            hashed[Int(block)] = false
+        }
         parents[Int(block)] = -1
     }
 }

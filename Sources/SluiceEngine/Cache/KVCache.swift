@@ -38,6 +38,8 @@ public final class PagedKVCache: @unchecked Sendable {
     private var chainHashes: [UInt64]
     /// Blocks promised to each sequence and not yet handed out (see `reserveAhead`).
     private var promised: [Int]
+    /// The sequence length at which its partly filled last block's tokens were last recorded.
+    private var tailRecordedAt: [Int]
     private var promisedTotal: Int = 0
 
     /// Halves per layer.
@@ -71,6 +73,7 @@ public final class PagedKVCache: @unchecked Sendable {
         committedBlocks = [Int](repeating: 0, count: maxSequences)
         chainHashes = [UInt64](repeating: 0, count: maxSequences)
         promised = [Int](repeating: 0, count: maxSequences)
+        tailRecordedAt = [Int](repeating: -1, count: maxSequences)
     }
 
     deinit {
@@ -96,6 +99,7 @@ public final class PagedKVCache: @unchecked Sendable {
         committedBlocks[slot] = 0
         chainHashes[slot] = 0
         promised[slot] = 0
+        tailRecordedAt[slot] = -1
         return slot
     }
 
@@ -103,6 +107,14 @@ public final class PagedKVCache: @unchecked Sendable {
     public func releaseSequence(_ sequence: Int) {
         guard sequence >= 0, sequence < maxSequences, allocated[sequence] else { return }
         let table: UnsafeMutablePointer<Int32> = blockTable(sequence)
+        let full: Int = lengths[sequence] / blockSize
+        if tailRecordedAt[sequence] == lengths[sequence], lengths[sequence] % blockSize > 0,
+           committedBlocks[sequence] == full, blocksUsed[sequence] == full + 1
+        {
+            pool.registerTail(
+                table[full], parentHash: chainHashes[sequence], parent: full == 0 ? -1 : table[full - 1],
+                count: lengths[sequence] % blockSize)
+        }
         // Last block first, so a prefix's later blocks are evicted before its earlier ones.
         while blocksUsed[sequence] > 0 {
             blocksUsed[sequence] -= 1
@@ -121,8 +133,9 @@ public final class PagedKVCache: @unchecked Sendable {
         return lengths[sequence]
     }
 
-    /// Starts an empty `sequence` with the longest cached prefix of `tokens` (whole blocks, leaving at least
-    /// the last token to compute) and returns how many tokens it covers.
+    /// Starts an empty `sequence` with the longest cached prefix of `tokens` (whole blocks, then the slots
+    /// it shares with a cached block after them, copied; at least the last token is left to compute) and
+    /// returns how many tokens it covers.
     public func attachPrefix(_ sequence: Int, tokens: [Int32]) -> Int {
         guard sequence >= 0, sequence < maxSequences, allocated[sequence], lengths[sequence] == 0 else { return 0 }
         let table: UnsafeMutablePointer<Int32> = blockTable(sequence)
@@ -144,7 +157,32 @@ public final class PagedKVCache: @unchecked Sendable {
         committedBlocks[sequence] = matched
         chainHashes[sequence] = hash
         lengths[sequence] = matched * blockSize
-        return matched * blockSize
+        // Then the slots shared with a cached block after the same prefix (a full one or a tail), copied.
+        let start: Int = matched * blockSize
+        let end: Int = min(tokens.count - 1, start + blockSize)
+        guard matched < maxBlocksPerSequence, start < end, unpromisedBlocks > 0,
+              let (tail, shared) = pool.lookupPartial(parentHash: hash, parent: parent, tokens: tokens[start..<end])
+        else { return lengths[sequence] }
+        pool.retain(tail)
+        defer { pool.release(tail) }
+        guard let fresh: Int32 = pool.take() else { return lengths[sequence] }
+        copySlots(from: tail, to: fresh, count: shared)
+        table[matched] = fresh
+        blocksUsed[sequence] = matched + 1
+        lengths[sequence] = start + shared
+        return lengths[sequence]
+    }
+
+    /// Copies the first `count` token slots of block `source` into block `target`, in every layer.
+    private func copySlots(from source: Int32, to target: Int32, count: Int) {
+        let halves: Int = count * kvDim
+        for layer: Int in 0..<layerCount {
+            let base: Int = layer * layerStride
+            let from: Int = base + Int(source) * blockSize * kvDim
+            let to: Int = base + Int(target) * blockSize * kvDim
+            (keys + to).update(from: keys + from, count: halves)
+            (values + to).update(from: values + from, count: halves)
+        }
     }
 
     /// Enters `sequence`'s newly completed blocks in the prefix index. `tokens` are the sequence's tokens
@@ -159,7 +197,7 @@ public final class PagedKVCache: @unchecked Sendable {
             let slice: ArraySlice<Int32> = tokens[(b * blockSize)..<((b + 1) * blockSize)]
             let parent: Int32 = b == 0 ? -1 : table[b - 1]
             let hash: UInt64 = KVBlockPool.chainHash(parent: chainHashes[sequence], tokens: slice)
-            if !pool.register(table[b], hash: hash, parent: parent, tokens: slice),
+            if !pool.register(table[b], hash: hash, parentHash: chainHashes[sequence], parent: parent, tokens: slice),
                let existing: Int32 = pool.lookup(hash: hash, parent: parent, tokens: slice), existing != table[b]
             {
                 pool.retain(existing)
@@ -168,6 +206,12 @@ public final class PagedKVCache: @unchecked Sendable {
             }
             chainHashes[sequence] = hash
             committedBlocks[sequence] = b + 1
+        }
+        // The partly filled last block's tokens, so it can be kept as a tail when the sequence ends.
+        let partial: Int = lengths[sequence] % blockSize
+        if partial > 0, tokens.count >= lengths[sequence], blocksUsed[sequence] == full + 1 {
+            pool.recordTokens(table[full], tokens: tokens[(full * blockSize)..<(full * blockSize + partial)])
+            tailRecordedAt[sequence] = lengths[sequence]
         }
     }
 
