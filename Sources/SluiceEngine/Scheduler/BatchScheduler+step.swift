@@ -12,7 +12,8 @@ extension BatchScheduler {
             fed.append((sequence, 1))
             owners.append(sequence)
         }
-        var budget: Int = settings.prefillChunk
+        // Chunks keep decoding streams moving; with none decoding, a prompt goes in whole batches.
+        var budget: Int = batch.isEmpty ? max(settings.prefillChunk, engine.maxBatch) : settings.prefillChunk
         for sequence: ScheduledSequence in active where sequence.isPrefilling && budget > 0 {
             let count: Int = min(budget, sequence.promptCount - sequence.computed)
             for offset: Int in 0..<count {
