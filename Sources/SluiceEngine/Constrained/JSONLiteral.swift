@@ -18,26 +18,9 @@ enum JSONLiteral {
 
     /// `string` as a JSON string literal (quotes, backslashes and control characters escaped).
     static func quoted(_ string: String) -> String {
-        var output: String = "\""
-        for scalar: Unicode.Scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case "\u{08}": output += "\\b"
-            case "\u{0C}": output += "\\f"
-            default:
-                if scalar.value < 0x20 {
-                    let hex: String = String(scalar.value, radix: 16)
-                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    output.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return output + "\""
+        var output: String = ""
+        JinjaJSON.writeString(string, into: &output)
+        return output
     }
 
     /// The JSON Schema type names `value` is an instance of.
