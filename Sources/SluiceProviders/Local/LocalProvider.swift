@@ -5,9 +5,9 @@ import SluiceEngine
 /// The built-in engine serving one GGUF model: the model's own chat template renders the messages,
 /// its tokenizer encodes them, and tokens stream back as canonical chunks while they are generated.
 ///
-/// Requests to one model run one after another on the engine's own compute threads (continuous
-/// batching is a later step), so nothing here blocks Swift's cooperative pool or the server's event
-/// loops. `n > 1` and `logit_bias` are refused with a 400 rather than silently ignored; JSON output
+/// Concurrent requests to one model are batched by the engine's scheduler (``SchedulerSettings``, from
+/// the model's `local:` options) on its own compute threads, reusing cached prompt prefixes, so nothing
+/// here blocks Swift's cooperative pool or the server's event loops. `n > 1` and `logit_bias` are refused with a 400 rather than silently ignored; JSON output
 /// (`response_format`) is constrained decoding (``LocalResponseFormat``).
 ///
 /// Tools: see ``LocalToolChoice`` (what `tool_choice` does), ``LocalToolPrompt`` (how tools, calls and
