@@ -49,7 +49,7 @@ public enum FakeAnthropic {
                 return scenarioError(status)
             }
             if parsed.stream == true {
-                return streamResponse(reply)
+                return streamResponse(reply, recorder: recorder)
             }
             return jsonResponse(encodeJSON(reply.message))
         }
@@ -72,7 +72,8 @@ public enum FakeAnthropic {
         return nil
     }
 
-    static func streamResponse(_ reply: FakeAnthropicReply) -> Response {
+    /// The reply as SSE events; a stream whose client goes away is counted in ``RecordedRequests/cancelledStreams``.
+    static func streamResponse(_ reply: FakeAnthropicReply, recorder: RecordedRequests) -> Response {
         let events = reply.streamEvents
         let scenario = reply.turn.scenario
         return Response(
@@ -80,8 +81,13 @@ public enum FakeAnthropic {
             headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
             body: ResponseBody { writer in
                 for (index, event) in events.enumerated() {
-                    try await writer.write(ByteBuffer(bytes: SSEEncoder.encode(event.sseEvent)))
-                    if scenario == .slowStream { try await Task.sleep(for: .milliseconds(20)) }
+                    do {
+                        try await writer.write(ByteBuffer(bytes: SSEEncoder.encode(event.sseEvent)))
+                        if scenario == .slowStream { try await Task.sleep(for: .milliseconds(20)) }
+                    } catch {
+                        recorder.noteCancelledStream()
+                        throw error
+                    }
                     if scenario == .midStreamFailure && index == 3 { throw FakeUpstreamFailure.cutConnection }
                 }
                 try await writer.finish(nil)

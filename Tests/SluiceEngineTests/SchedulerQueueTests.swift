@@ -6,17 +6,19 @@ import Testing
 
 /// The per-model sequence limit, its waiting queue, and cancellation.
 @Suite(.serialized) struct SchedulerQueueTests {
-    /// A request that decodes until cancelled (or 400 tokens).
-    static func endless(_ prompt: [Int32], cancelled: ManagedAtomic<Bool>, started: ManagedAtomic<Int>) -> SequenceRequest {
-        var params: SamplingParams = SamplingParams(temperature: 0, maxTokens: 400)
-        params.ignoreEndTokens = true
+    /// A request that decodes until cancelled (or 1,900 tokens, far more than the tests wait for);
+    /// `finished` records its finish reason.
+    static func endless(
+        _ prompt: [Int32], cancelled: ManagedAtomic<Bool>, started: ManagedAtomic<Int>, finished: FinishBox = FinishBox()
+    ) -> SequenceRequest {
+        let params: SamplingParams = SamplingParams(temperature: 0, maxTokens: 1900, ignoreEndTokens: true)
         return SequenceRequest(
             prompt: prompt, params: params, cancelled: cancelled,
             onToken: { _ in
                 started.wrappingIncrement(ordering: .relaxed)
                 return true
             },
-            onFinish: { _ in })
+            onFinish: { finished.set(try? $0.get().finishReason) })
     }
 
     static func outcome(_ model: LocalModel, _ prompt: [Int32], cancelled: ManagedAtomic<Bool> = ManagedAtomic<Bool>(false))
@@ -37,10 +39,11 @@ import Testing
     @Test func aFullQueueRefusesAtOnceAndACancelledRequestFreesItsSlot() async throws {
         let prompts: [[Int32]] = try BatchSchedulerTests.prompts()
         let model: LocalModel = try LocalModel(
-            path: TestModel.path(), threads: 2, contextLength: 512, settings: SchedulerSettings(parallel: 1, maxWaiting: 1))
+            path: TestModel.path(), threads: 2, contextLength: 2048, settings: SchedulerSettings(parallel: 1, maxWaiting: 1))
         let stop: ManagedAtomic<Bool> = ManagedAtomic<Bool>(false)
         let tokens: ManagedAtomic<Int> = ManagedAtomic<Int>(0)
-        model.scheduler.submit(Self.endless(prompts[0], cancelled: stop, started: tokens))
+        let finished: FinishBox = FinishBox()
+        model.scheduler.submit(Self.endless(prompts[0], cancelled: stop, started: tokens, finished: finished))
         try await Self.waitUntil { tokens.load(ordering: .relaxed) > 0 }
 
         let waiter: Task<Result<GenerationSummary, EngineError>, Never> = Task { await Self.outcome(model, prompts[1]) }
@@ -52,14 +55,14 @@ import Testing
         stop.store(true, ordering: .relaxed)
         let served: Result<GenerationSummary, EngineError> = await waiter.value
         #expect((try? served.get())?.completionTokens == 4)
-        #expect(tokens.load(ordering: .relaxed) < 400)
+        #expect(finished.reason == .cancelled)
         try await Self.waitUntil { model.scheduler.load.running == 0 && model.scheduler.load.cache.blocksInUse == 0 }
     }
 
     @Test func aRequestThatWaitsPastTheTimeoutFailsAndACancelledWaiterLeaves() async throws {
         let prompts: [[Int32]] = try BatchSchedulerTests.prompts()
         let model: LocalModel = try LocalModel(
-            path: TestModel.path(), threads: 2, contextLength: 512,
+            path: TestModel.path(), threads: 2, contextLength: 2048,
             settings: SchedulerSettings(parallel: 1, maxWaiting: 4, queueTimeout: 0.3))
         let stop: ManagedAtomic<Bool> = ManagedAtomic<Bool>(false)
         let tokens: ManagedAtomic<Int> = ManagedAtomic<Int>(0)
@@ -107,4 +110,12 @@ import Testing
         let tooLong: Result<GenerationSummary, EngineError> = await Self.outcome(model, [Int32](repeating: 1, count: 200))
         #expect(tooLong == .failure(.contextOverflow(position: 200, contextLength: 128)))
     }
+}
+
+/// The finish reason of a request whose result arrives on the engine thread.
+final class FinishBox: @unchecked Sendable {
+    private let lock: NSLock = NSLock()
+    private var stored: FinishReason?
+    func set(_ reason: FinishReason?) { lock.withLock { stored = reason } }
+    var reason: FinishReason? { lock.withLock { stored } }
 }

@@ -79,9 +79,8 @@ import Testing
                 if received.count == 3 { break }
             }
             #expect(received == ["tick 0 ", "tick 1 ", "tick 2 "])
-            // Sooner than the 4 s the whole upstream stream takes, whatever the machine's load.
-            #expect(clock.now - start < .seconds(4))
-            // The upstream notices the client went away before its 200 events are written.
+            // The upstream notices the client went away before its 200 events (20 ms apart) are written:
+            // chunks were handed out as they came, whatever the machine's load.
             while recorder.cancelledStreams == 0 && clock.now - start < .seconds(10) {
                 try await Task.sleep(for: .milliseconds(20))
             }

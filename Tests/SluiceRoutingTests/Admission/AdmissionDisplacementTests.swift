@@ -7,7 +7,7 @@ struct AdmissionDisplacementTests {
     func displacement() async throws {
         let tiers = TierTable([
             TestTiers.paid(), TestTiers.free(overload: .downgrade(route: "cheap")),
-            TierPolicy(name: "batch", priority: -5),
+            TierPolicy(name: "batch", priority: -5, queueTimeout: .seconds(60)),
         ])
         let gate = AdmissionGate(capacity: BackendCapacity(concurrency: 1, maxQueue: 3), tiers: tiers)
         let holder = try await gate.enter(tier: "paid", tokens: 0)

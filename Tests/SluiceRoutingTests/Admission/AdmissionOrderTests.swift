@@ -49,7 +49,8 @@ struct AdmissionOrderTests {
     func priorityAcrossTiers() async throws {
         let tiers = TierTable([
             TestTiers.free(), TestTiers.paid(),
-            TierPolicy(name: "team", priority: 10), TierPolicy(name: "gold", priority: 20),
+            TierPolicy(name: "team", priority: 10, queueTimeout: .seconds(60)),
+            TierPolicy(name: "gold", priority: 20, queueTimeout: .seconds(60)),
         ])
         let gate = AdmissionGate(capacity: BackendCapacity(concurrency: 1, maxQueue: 10), tiers: tiers)
         let holder = try await gate.enter(tier: "paid", tokens: 0)

@@ -4,12 +4,12 @@ import Testing
 
 /// Tier policies the admission tests share.
 enum TestTiers {
-    static func paid(timeout: Duration = .seconds(5), share: Double = 1) -> TierPolicy {
+    static func paid(timeout: Duration = .seconds(60), share: Double = 1) -> TierPolicy {
         TierPolicy(name: "paid", priority: 10, queueTimeout: timeout, maxShare: share)
     }
 
     static func free(
-        timeout: Duration = .seconds(5), share: Double = 1, overload: OverloadAction = .shed
+        timeout: Duration = .seconds(60), share: Double = 1, overload: OverloadAction = .shed
     ) -> TierPolicy {
         TierPolicy(name: "free", priority: 0, queueTimeout: timeout, maxShare: share, overload: overload)
     }
