@@ -85,12 +85,18 @@ public final class SQLiteStore: Store {
     public func close() async throws(LedgerError) {
         guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         try await gate.run { () async throws(LedgerError) in
-            do {
-                try await writer.close()
-                try await reader.close()
-            } catch {
-                throw .sqlite(error)
+            // The future-returning close runs even when the calling task is cancelled (a gateway stopped
+            // by an error); both connections are closed whatever happens to the other, since SQLiteNIO
+            // asserts that a connection is closed before it is released.
+            var failure: (any Error)?
+            for connection: SQLiteConnection in [writer, reader] {
+                do {
+                    try await connection.close().get()
+                } catch {
+                    failure = failure ?? error
+                }
             }
+            if let failure { throw .sqlite(failure) }
         }
     }
 
