@@ -4,7 +4,7 @@ import Synchronization
 
 extension PostgresStore {
     /// How long a call waits for a pooled connection.
-    static let leaseTimeout: Duration = .seconds(10)
+    static let leaseTimeout: Duration = .seconds(30)
 
     /// Runs `body` on a pooled connection, failing with ``LedgerError/storeFailure(_:)`` if none is leased
     /// within ``leaseTimeout`` (the body itself may take as long as it needs).

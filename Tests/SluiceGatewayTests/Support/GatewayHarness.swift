@@ -32,7 +32,11 @@ struct GatewayHarness: Sendable {
             continuation.yield(channel.localAddress?.port ?? 0)
             continuation.finish()
         }
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        // Bursts of hundreds of requests wait for pooled connections; on a starved CI machine that can
+        // take longer than the client's default connect timeout.
+        var clientConfiguration = HTTPClient.Configuration()
+        clientConfiguration.timeout.connect = .seconds(60)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             var iterator = ports.makeAsyncIterator()

@@ -35,9 +35,10 @@ struct RateLimiterConcurrencyTests {
         let allowed = await countAllowed(tasks: 64, times: 100) { _ in
             limiter.admit(keyID: "shared", rpm: 1234, tpm: nil, estimatedTokens: 0).isAllowed
         }
-        // The whole run takes far less than the window, so nothing has left it yet.
-        #expect(ContinuousClock.now - start < .seconds(30))
-        #expect(allowed == 1234)
+        // Exact while the run stays inside one 60 s window (it takes well under a second unless the
+        // machine is starved); a run longer than the window may rightly admit more.
+        let elapsed = ContinuousClock.now - start
+        #expect(allowed == 1234 || (elapsed >= .seconds(60) && allowed > 1234), "\(allowed) in \(elapsed)")
     }
 
     @Test("concurrent admits and settles keep the token count exact")
