@@ -175,7 +175,9 @@ public final class BatchScheduler: @unchecked Sendable {
             active.append(next)
             admitted = true
         }
+        // Published here, under the lock, so `submit` never counts an admitted request as free room.
         snapshot.waiting = waiting.count
+        snapshot.running = active.count
         return (expired, admitted)
     }
 
