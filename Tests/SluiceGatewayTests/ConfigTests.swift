@@ -18,6 +18,7 @@ struct ConfigTests {
             ledger:
               path: /tmp/sluice-config-test.sqlite
               retention_days: 30
+              commit_delay_ms: 0.5
               exchange_rates: {CNY: 7.1}
               response_cache: {max_bytes: 1000000, ttl_seconds: 60}
             auth:
@@ -65,13 +66,14 @@ struct ConfigTests {
         #expect(ds.maxOutputTokens == 8192)
         #expect(config.ledger.location == .sqlite(path: "/tmp/sluice-config-test.sqlite"))
         #expect(config.ledger.retentionDays == 30)
+        #expect(config.ledger.commitDelayMilliseconds == 0.5)
         #expect(config.ledger.exchangeRates.nanosPerBase[.cny] == 7_100_000_000)
         #expect(config.ledger.responseCache == ResponseCacheConfig(maxBytes: 1_000_000, ttlSeconds: 60))
         #expect(config.auth.adminKey == "admin-key-0123456789")
         #expect(config.auth.keysRequired)
         #expect(ds.capacity == 64)
         #expect(ds.tags == ["cheap", "zh"])
-        #expect(ds.line == 13)
+        #expect(ds.line == 14)
         #expect(config.models[1].endpoint.baseURL == "https://api.anthropic.com")
     }
 
@@ -103,6 +105,7 @@ struct ConfigTests {
         Bad(name: "literal admin key refused", yaml: "auth:\n  admin_key: hunter2hunter2hunter2\n", line: 2, fragment: "env:NAME"),
         Bad(name: "unknown ledger store", yaml: "ledger:\n  store: mysql\n", line: 2, fragment: "sqlite, postgres or off"),
         Bad(name: "postgres without url", yaml: "ledger:\n  store: postgres\n", line: 2, fragment: "needs 'url"),
+        Bad(name: "negative commit delay", yaml: "ledger:\n  commit_delay_ms: -1\n", line: 2, fragment: "between 0 and 1000"),
         Bad(name: "bad exchange rate", yaml: "ledger:\n  exchange_rates: {CNY: -7}\n", line: 2, fragment: "positive decimal"),
         Bad(name: "unknown top-level key", yaml: "modles: []\n", line: 1, fragment: "unknown key 'modles'"),
     ]

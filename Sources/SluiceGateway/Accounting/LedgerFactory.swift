@@ -14,7 +14,8 @@ public enum LedgerFactory {
         let settings = LedgerSettings(
             prices: prices, exchangeRates: config.ledger.exchangeRates,
             reservationLease: config.ledger.reservationLeaseSeconds,
-            retention: config.ledger.retentionDays.map { Double($0) * 86_400 })
+            retention: config.ledger.retentionDays.map { Double($0) * 86_400 },
+            commitDelay: .microseconds(Int64((config.ledger.commitDelayMilliseconds * 1000).rounded())))
         return Ledger(store: store, settings: settings, logger: logger)
     }
 

@@ -7,6 +7,7 @@ extension YAMLReader {
     static let offPeakKeys: Set<String> = ["start", "end", "discount"]
     static let ledgerKeys: Set<String> = [
         "store", "path", "url", "schema", "retention_days", "currency", "exchange_rates", "response_cache", "reservation_lease_seconds",
+        "commit_delay_ms",
     ]
     static let responseCacheKeys: Set<String> = ["max_bytes", "ttl_seconds"]
     static let authKeys: Set<String> = ["admin_key", "require_keys"]
@@ -104,6 +105,12 @@ extension YAMLReader {
         if let lease = map["reservation_lease_seconds"] {
             ledger.reservationLeaseSeconds = try number(lease, "ledger.reservation_lease_seconds")
             if ledger.reservationLeaseSeconds < 1 { throw fail(lease, "ledger.reservation_lease_seconds must be at least 1") }
+        }
+        if let delay = map["commit_delay_ms"] {
+            ledger.commitDelayMilliseconds = try number(delay, "ledger.commit_delay_ms")
+            guard (0...1000).contains(ledger.commitDelayMilliseconds) else {
+                throw fail(delay, "ledger.commit_delay_ms must be between 0 and 1000")
+            }
         }
         return ledger
     }

@@ -24,16 +24,22 @@ public struct LedgerConfig: Sendable, Hashable {
     public var responseCache: ResponseCacheConfig
     /// How long a budget reservation counts if its gateway dies before settling it.
     public var reservationLeaseSeconds: Double
+    /// The group commit's delay in milliseconds: under load, one commit of usage records starts at most
+    /// this long after the previous one began, so each carries more requests. Default 2; 0 commits as
+    /// soon as the previous commit ends. An idle gateway commits at once either way.
+    public var commitDelayMilliseconds: Double
 
     public init(
         location: Location = .off, retentionDays: Int? = 90, exchangeRates: ExchangeRates = ExchangeRates(base: .usd),
-        responseCache: ResponseCacheConfig = ResponseCacheConfig(), reservationLeaseSeconds: Double = 900
+        responseCache: ResponseCacheConfig = ResponseCacheConfig(), reservationLeaseSeconds: Double = 900,
+        commitDelayMilliseconds: Double = 2
     ) {
         self.location = location
         self.retentionDays = retentionDays
         self.exchangeRates = exchangeRates
         self.responseCache = responseCache
         self.reservationLeaseSeconds = reservationLeaseSeconds
+        self.commitDelayMilliseconds = commitDelayMilliseconds
     }
 
     /// What `sluice serve` and a config file without a `ledger` section use: SQLite in `SLUICE_HOME`.

@@ -19,7 +19,7 @@ public final class Ledger: Sendable {
         self.store = store
         self.settings = settings
         self.logger = logger
-        self.writer = LedgerWriter(store: store, logger: logger)
+        self.writer = LedgerWriter(store: store, logger: logger, commitDelay: settings.commitDelay)
         self.limiter = RateLimiter()
         self.keyCache = KeyCache(ttl: settings.keyCacheTTL)
     }

@@ -12,15 +12,19 @@ public struct LedgerSettings: Sendable {
     public var keyCacheTTL: TimeInterval
     /// Usage records older than this are pruned; nil keeps them.
     public var retention: TimeInterval?
+    /// The group commit's delay: under load, a commit of usage records starts at most this long after
+    /// the previous one began, so that each carries more requests (see ``LedgerWriter``).
+    public var commitDelay: Duration
 
     public init(
         prices: [String: ModelPrice] = [:], exchangeRates: ExchangeRates = ExchangeRates(), reservationLease: TimeInterval = 900,
-        keyCacheTTL: TimeInterval = 5, retention: TimeInterval? = 90 * 86_400
+        keyCacheTTL: TimeInterval = 5, retention: TimeInterval? = 90 * 86_400, commitDelay: Duration = .milliseconds(2)
     ) {
         self.prices = prices
         self.exchangeRates = exchangeRates
         self.reservationLease = reservationLease
         self.keyCacheTTL = keyCacheTTL
         self.retention = retention
+        self.commitDelay = commitDelay
     }
 }

@@ -40,20 +40,14 @@ extension SQLiteStore {
         return budgets.withLock { $0.expire(before: now) }
     }
 
-    /// Reads a period's settled spend from `budget_spend` into memory. Runs inside the gate, so that no
-    /// commit of settlements falls between the read and the book taking it.
+    /// Reads a period's settled spend from `budget_spend` into memory. Runs on the usage writer's
+    /// thread, which also commits settlements, so that none falls between the read and the book taking it.
     func loadSpend(_ period: LedgerBatch.Period, currency: Currency) async throws(LedgerError) {
-        try await gate.run { () async throws(LedgerError) in
-            try checkOpen()
-            if budgets.withLock({ $0.spent[period] != nil }) { return }
-            let rows = try await writer.rows(
-                "SELECT spent_nanos, currency FROM budget_spend WHERE key_id = ? AND period_start = ?",
-                [.text(period.keyID), .int64(period.start)])
-            var spent = Money.zero(currency)
-            if let row = rows.first {
-                spent = Money(nanos: try row.int64("spent_nanos"), currency: Currency(try row.text("currency")))
-            }
-            budgets.withLock { $0.load(period, spent: spent) }
+        try await usageWriter.run { writer throws(LedgerError) in
+            try self.checkOpen()
+            if self.budgets.withLock({ $0.spent[period] != nil }) { return }
+            let spent = try writer.spend(keyID: period.keyID, periodStart: period.start) ?? .zero(currency)
+            self.budgets.withLock { $0.load(period, spent: spent) }
         }
     }
 }

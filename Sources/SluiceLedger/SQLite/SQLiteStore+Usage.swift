@@ -7,69 +7,16 @@ extension SQLiteStore {
         completion_tokens, reasoning_tokens, cost_nanos, cost_currency, base_cost_nanos, latency_ms, ttft_ms, \
         experiment_arm, cache_hit
         """
-    static let usageColumnCount = 19
     /// The usage columns plus the settlement each row carries (see the schema's trigger).
     static let insertColumns = usageColumns + ", charge_key_id, charge_period, charge_nanos, charge_currency"
-    static let insertColumnCount = usageColumnCount + 4
-    /// Records per INSERT: 1,000 × 23 parameters stays below SQLite's limit of 32,766.
-    static let recordsPerStatement = 1_000
+    static let insertColumnCount = 23
 
-    /// Writes the records (ignoring request ids already stored); the schema's trigger adds the
-    /// settlements of the rows actually inserted to `budget_spend` within the same statement. Then moves
-    /// the settled amounts from reserved to spent in memory and closes every reservation the batch settles.
-    ///
-    /// A batch of up to ``recordsPerStatement`` records is one statement in autocommit mode: one round
-    /// trip to SQLite's thread, atomic on its own. Larger batches run in one transaction.
+    /// Writes the records in one transaction on the usage writer's thread (see
+    /// ``recordOnRecorderThread(_:)``).
     public func record(_ entries: [LedgerEntry]) async throws(LedgerError) {
         guard !entries.isEmpty else { return }
-        let batch = try LedgerBatch(entries, baseCurrency: baseCurrency)
-        let records = batch.records
-        var settlements: [String: Settlement] = [:]
-        for entry in entries where settlements[entry.record.requestID] == nil {
-            if let settlement = entry.settlement { settlements[entry.record.requestID] = settlement }
-        }
         try checkOpen()
-        try await gate.run { () async throws(LedgerError) in
-            try checkOpen()
-            do throws(LedgerError) {
-                var inserted = Set<String>()
-                if records.count <= Self.recordsPerStatement {
-                    inserted = try await insertBatch(records[...], settlements: settlements)
-                } else {
-                    try await transaction { () async throws(LedgerError) in
-                        for start in stride(from: 0, to: records.count, by: Self.recordsPerStatement) {
-                            let chunk = records[start..<min(start + Self.recordsPerStatement, records.count)]
-                            inserted.formUnion(try await insertBatch(chunk, settlements: settlements))
-                        }
-                    }
-                }
-                let charges = LedgerBatch.charges(batch.settlements(inserted: inserted))
-                budgets.withLock { $0.settle(charges, closing: batch.reservationIDs) }
-            } catch {
-                // The commit may or may not have happened: read these periods' spend again when next needed.
-                budgets.withLock { $0.forget(batch.periods) }
-                throw error
-            }
-        }
-    }
-
-    /// Inserts one statement's worth of records and returns the request ids it stored. The usual case,
-    /// no id already stored, is a plain INSERT; if it fails (a duplicate id from a retried batch, or a
-    /// real error), nothing of it was applied, and an INSERT OR IGNORE … RETURNING says which rows are new.
-    private func insertBatch(
-        _ records: ArraySlice<UsageRecord>, settlements: [String: Settlement]
-    ) async throws(LedgerError) -> Set<String> {
-        let binds = Self.binds(records, settlements: settlements)
-        do {
-            try await writer.execute(Self.insertUsageSQL(rows: records.count, ignoringDuplicates: false), binds)
-            return Set(records.map(\.requestID))
-        } catch {
-            var inserted = Set<String>()
-            for row in try await writer.rows(Self.insertUsageSQL(rows: records.count, ignoringDuplicates: true), binds) {
-                inserted.insert(try row.text("request_id"))
-            }
-            return inserted
-        }
+        try await usageWriter.run { _ throws(LedgerError) in try self.recordOnRecorderThread(entries) }
     }
 
     public func usageRecord(requestID: String) async throws(LedgerError) -> UsageRecord? {
@@ -118,12 +65,24 @@ extension SQLiteStore {
         return totals
     }
 
+    /// Deletes in transactions of ``pruneChunk`` rows on the usage writer's thread, so that the group
+    /// commit runs between them.
     public func pruneUsage(before date: Date) async throws(LedgerError) -> Int {
-        try await writeTransaction { () async throws(LedgerError) -> Int in
-            try await writer.execute("DELETE FROM usage WHERE started_at < ?", [.int64(StoreColumns.micros(date))])
-            return try await writer.rows("SELECT changes() AS deleted").first?.int("deleted") ?? 0
+        try checkOpen()
+        let micros = StoreColumns.micros(date)
+        var total = 0
+        while true {
+            let deleted = try await usageWriter.run { writer throws(LedgerError) -> Int in
+                try self.checkOpen()
+                return try writer.pruneUsage(beforeMicros: micros, limit: Self.pruneChunk)
+            }
+            total += deleted
+            if deleted < Self.pruneChunk { return total }
         }
     }
+
+    /// The most rows one pruning transaction deletes.
+    static let pruneChunk = 5_000
 
     /// The SQL for one group of `UsageGrouping`; requests without a key or owner fall in `-`, and days
     /// are UTC calendar days (floor division, so instants before 1970 land on the right day too).
@@ -137,32 +96,37 @@ extension SQLiteStore {
             "date(((started_at - ((started_at % \(StoreColumns.microsPerDay)) + \(StoreColumns.microsPerDay)) % \(StoreColumns.microsPerDay)) / \(StoreColumns.microsPerDay)) * 86400, 'unixepoch')"
         }
     }
+}
 
-    static func insertUsageSQL(rows: Int, ignoringDuplicates: Bool) -> String {
-        let row = "(" + Array(repeating: "?", count: insertColumnCount).joined(separator: ", ") + ")"
-        return (ignoringDuplicates ? "INSERT OR IGNORE" : "INSERT") + " INTO usage (\(insertColumns)) VALUES "
-            + Array(repeating: row, count: rows).joined(separator: ", ") + (ignoringDuplicates ? " RETURNING request_id" : "")
+extension SQLiteStore: SynchronousRecorder {
+
+    public func submitOnRecorderThread(_ job: @escaping @Sendable (_ active: Bool) -> Void) {
+        usageWriter.submit { state in
+            if case .active = state { job(true) } else { job(false) }
+        }
     }
 
-    static func binds(_ records: ArraySlice<UsageRecord>, settlements: [String: Settlement]) -> [SQLiteData] {
-        var binds: [SQLiteData] = []
-        binds.reserveCapacity(records.count * insertColumnCount)
-        for record in records {
-            let settlement = settlements[record.requestID]
-            binds += [
-                .text(record.requestID), .int64(StoreColumns.micros(record.startedAt)), .optionalText(record.keyID),
-                .optionalText(record.owner), .text(record.route), .text(record.model), .text(record.upstream),
-                .int(record.status), .int(record.tokens.prompt), .int(record.tokens.cached),
-                .int(record.tokens.completion), .int(record.tokens.reasoning), .int64(record.cost.nanos),
-                .text(record.cost.currency.code), .int64(record.baseCost.nanos), .int(record.latencyMs),
-                .optionalInt(record.ttftMs), .optionalText(record.experimentArm), .bool(record.cacheHit),
-                .optionalText(settlement?.reservation.keyID),
-                settlement.map { .int64($0.reservation.periodStart) } ?? .null,
-                settlement.map { .int64($0.charge.nanos) } ?? .null,
-                .optionalText(settlement?.charge.currency.code),
-            ]
+    /// Writes the records (ignoring request ids already stored) in one transaction on the usage
+    /// writer's connection; the schema's trigger adds the settlements of the rows actually inserted to
+    /// `budget_spend` in the same transaction. Then moves the settled amounts from reserved to spent in
+    /// memory and closes every reservation the batch settles.
+    public func recordOnRecorderThread(_ entries: [LedgerEntry]) throws(LedgerError) {
+        guard !entries.isEmpty else { return }
+        try checkOpen()
+        let batch = try LedgerBatch(entries, baseCurrency: baseCurrency)
+        var settlements: [String: Settlement] = [:]
+        for entry in entries where settlements[entry.record.requestID] == nil {
+            if let settlement = entry.settlement { settlements[entry.record.requestID] = settlement }
         }
-        return binds
+        do throws(LedgerError) {
+            let inserted = try usageWriter.insert(batch.records, settlements: settlements)
+            let charges = LedgerBatch.charges(batch.settlements(inserted: inserted))
+            budgets.withLock { $0.settle(charges, closing: batch.reservationIDs) }
+        } catch {
+            // The commit may or may not have happened: read these periods' spend again when next needed.
+            budgets.withLock { $0.forget(batch.periods) }
+            throw error
+        }
     }
 }
 

@@ -7,8 +7,11 @@ import Synchronization
 ///
 /// The file is in WAL mode with `synchronous=NORMAL`: a transaction that has committed survives the
 /// process being killed (`kill -9`), though not necessarily a power failure of the machine in the
-/// instant after the commit. Writes go through one connection, one transaction at a time; reads use a
-/// second connection, which WAL lets run beside a write.
+/// instant after the commit. Usage rows, the spend they settle, reads of that spend, and pruning run on
+/// a connection and thread of their own that keep their statements prepared (``SQLiteUsageWriter``);
+/// ``LedgerWriter`` runs its group commit on that thread. Keys and migrations are written through a
+/// SQLiteNIO connection, one transaction at a time; reads use a third connection, which WAL lets run
+/// beside a write.
 ///
 /// Budgets are kept in memory, because this store is the only authority for them: settled spend per key
 /// and period is read from the `budget_spend` table on first use and then kept current, and open
@@ -27,10 +30,12 @@ public final class SQLiteStore: Store {
     public let baseCurrency: Currency
     let path: String
     let logger: Logger
-    /// The one connection that writes; used only inside `gate`.
+    /// The connection that writes keys and migrations; used only inside `gate`.
     let writer: SQLiteConnection
     /// The connection that reads.
     let reader: SQLiteConnection
+    /// The connection and thread that write usage rows and settle spend, one job at a time.
+    let usageWriter: SQLiteUsageWriter
     let gate = SerialGate()
     let budgets = Mutex(SQLiteBudgetBook())
     private let closed = Atomic<Bool>(false)
@@ -53,7 +58,14 @@ public final class SQLiteStore: Store {
             guard try mode.first?.text("journal_mode").lowercased() == "wal" else {
                 throw .storeFailure("sqlite: cannot switch \(path) to WAL mode")
             }
-            self.reader = try await Self.open(path: path, logger: logger)
+            let reader = try await Self.open(path: path, logger: logger)
+            do throws(LedgerError) {
+                self.usageWriter = try await SQLiteUsageWriter.open(path: path)
+            } catch {
+                try? await reader.close()
+                throw error
+            }
+            self.reader = reader
         } catch {
             try? await writer.close()
             throw error
@@ -81,7 +93,7 @@ public final class SQLiteStore: Store {
         return connection
     }
 
-    /// Closes both connections once the write in progress, if any, has finished. Further calls throw.
+    /// Closes the connections once the write in progress, if any, has finished. Further calls throw.
     public func close() async throws(LedgerError) {
         guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         try await gate.run { () async throws(LedgerError) in
@@ -95,6 +107,11 @@ public final class SQLiteStore: Store {
                 } catch {
                     failure = failure ?? error
                 }
+            }
+            do throws(LedgerError) {
+                try await usageWriter.close()
+            } catch {
+                failure = failure ?? error
             }
             if let failure { throw .sqlite(failure) }
         }

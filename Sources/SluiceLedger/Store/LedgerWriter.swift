@@ -1,9 +1,15 @@
+import Foundation
 import Logging
 import Synchronization
 
 /// Group commit for usage records: callers hand over an entry and wait until it is durable, while one
 /// loop writes whatever has accumulated in a single transaction. Under load, one commit carries many
 /// requests; alone, a request waits for one small transaction.
+///
+/// With a store that is a ``SynchronousRecorder`` (SQLite), the loop runs on the store's own thread:
+/// the first entry of an idle writer schedules a drain there, which commits batch after batch until
+/// the queue is empty and resumes each batch's callers from that thread. Otherwise (PostgreSQL) the
+/// loop is ``run()``'s task, woken by each entry.
 ///
 /// ```swift
 /// let writer = LedgerWriter(store: store, logger: logger)
@@ -15,12 +21,22 @@ public final class LedgerWriter: Sendable {
         var entries: [LedgerEntry] = []
         var waiters: [CheckedContinuation<Void, any Error>] = []
         var closed = false
+        /// A drain is scheduled on, or running on, the recorder's thread.
+        var draining = false
+    }
+
+    /// What `write` must do after queueing an entry.
+    private enum Kick {
+        case none, wakeLoop, scheduleDrain
     }
 
     let store: any Store
+    /// The store's thread, when it has one; the group commit then runs there.
+    let recorder: (any SynchronousRecorder)?
     let logger: Logger
     let maxBatch: Int
     let attempts: Int
+    let commitDelay: Duration
     let state = Mutex(Pending())
     let wakeups: AsyncStream<Void>
     let wake: AsyncStream<Void>.Continuation
@@ -28,11 +44,17 @@ public final class LedgerWriter: Sendable {
     /// - Parameters:
     ///   - maxBatch: the most entries one transaction carries.
     ///   - attempts: how many times a failed batch is tried before its callers get the error.
-    public init(store: any Store, logger: Logger, maxBatch: Int = 1024, attempts: Int = 3) {
+    ///   - commitDelay: the least time from the start of one commit to the start of the next while
+    ///     entries keep arriving, so that under load each commit carries more of them (an idle writer
+    ///     commits a new entry at once). Zero commits whatever is queued as soon as the previous
+    ///     commit ends.
+    public init(store: any Store, logger: Logger, maxBatch: Int = 1024, attempts: Int = 3, commitDelay: Duration = .zero) {
         self.store = store
+        self.recorder = store.synchronousRecorder
         self.logger = logger
         self.maxBatch = maxBatch
         self.attempts = attempts
+        self.commitDelay = commitDelay
         (self.wakeups, self.wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
@@ -40,22 +62,38 @@ public final class LedgerWriter: Sendable {
     /// commit its batch failed, or ``LedgerError/storeFailure(_:)`` after ``run()`` has ended.
     public func write(_ entry: LedgerEntry) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let accepted = state.withLock { pending -> Bool in
-                guard !pending.closed else { return false }
+            let kick = state.withLock { pending -> Kick? in
+                guard !pending.closed else { return nil }
                 pending.entries.append(entry)
                 pending.waiters.append(continuation)
-                return true
+                guard recorder != nil else { return .wakeLoop }
+                if pending.draining { return Kick.none }
+                pending.draining = true
+                return .scheduleDrain
             }
-            if accepted {
-                wake.yield()
-            } else {
-                continuation.resume(throwing: LedgerError.storeFailure("the ledger writer has stopped"))
+            switch kick {
+            case nil: continuation.resume(throwing: LedgerError.storeFailure("the ledger writer has stopped"))
+            case .none?: break
+            case .wakeLoop?: wake.yield()
+            case .scheduleDrain?: recorder?.submitOnRecorderThread { active in self.drainOnRecorderThread(active: active) }
             }
         }
     }
 
     /// Commits batches until the task is cancelled, then commits what is still queued and refuses more.
     public func run() async {
+        if let recorder {
+            // The drains run on the recorder's thread; this task only waits to be stopped.
+            for await _ in wakeups {}
+            state.withLock { $0.closed = true }
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                recorder.submitOnRecorderThread { active in
+                    self.drainOnRecorderThread(active: active)
+                    continuation.resume()
+                }
+            }
+            return
+        }
         for await _ in wakeups {
             await drain()
             if Task.isCancelled { break }
@@ -70,23 +108,82 @@ public final class LedgerWriter: Sendable {
     }
 
     private func drain() async {
+        var previousStart: ContinuousClock.Instant?
         while true {
-            let (entries, waiters) = state.withLock { pending in
-                let count = min(pending.entries.count, maxBatch)
-                let batch = (Array(pending.entries.prefix(count)), Array(pending.waiters.prefix(count)))
-                pending.entries.removeFirst(count)
-                pending.waiters.removeFirst(count)
-                return batch
-            }
+            if let wait = delayBeforeNextCommit(previousStart) { try? await Task.sleep(for: wait) }
+            previousStart = .now
+            let (entries, waiters) = nextBatch()
             if entries.isEmpty { return }
-            let result = await commit(entries)
-            for waiter in waiters {
-                switch result {
-                case .success: waiter.resume()
-                case .failure(let error): waiter.resume(throwing: error)
-                }
+            Self.resume(waiters, with: await commit(entries))
+        }
+    }
+
+    /// Takes up to `maxBatch` queued entries; when none are left, marks the drain finished.
+    private func nextBatch() -> ([LedgerEntry], [CheckedContinuation<Void, any Error>]) {
+        state.withLock { pending in
+            let count = min(pending.entries.count, maxBatch)
+            if count == 0 { pending.draining = false }
+            let batch = (Array(pending.entries.prefix(count)), Array(pending.waiters.prefix(count)))
+            pending.entries.removeFirst(count)
+            pending.waiters.removeFirst(count)
+            return batch
+        }
+    }
+
+    private static func resume(_ waiters: [CheckedContinuation<Void, any Error>], with result: Result<Void, any Error>) {
+        for waiter in waiters {
+            switch result {
+            case .success: waiter.resume()
+            case .failure(let error): waiter.resume(throwing: error)
             }
         }
+    }
+
+    /// The group commit on the recorder's thread: commits batches until the queue is empty. When the
+    /// store has closed (`active` false), fails what is queued without touching it.
+    private func drainOnRecorderThread(active: Bool) {
+        guard let recorder else { return }
+        var previousStart: ContinuousClock.Instant?
+        while true {
+            if let wait = delayBeforeNextCommit(previousStart) {
+                // This is the recorder's own thread: waiting here holds up only the ledger's writes.
+                usleep(UInt32(clamping: wait.components.seconds * 1_000_000 + wait.components.attoseconds / 1_000_000_000_000))
+            }
+            previousStart = .now
+            let (entries, waiters) = nextBatch()
+            if entries.isEmpty { return }
+            guard active else {
+                Self.resume(waiters, with: .failure(LedgerError.storeFailure("the ledger store is closed")))
+                continue
+            }
+            var result: Result<Void, any Error> = .failure(LedgerError.storeFailure("no attempt made"))
+            for attempt in 1...max(attempts, 1) {
+                do {
+                    try recorder.recordOnRecorderThread(entries)
+                    result = .success(())
+                    break
+                } catch {
+                    result = .failure(error)
+                    logFailure(error, attempt: attempt, records: entries.count)
+                    // This is the recorder's own thread: waiting here holds up only the ledger's writes.
+                    if attempt < attempts { usleep(UInt32(20_000 * attempt)) }
+                }
+            }
+            Self.resume(waiters, with: result)
+        }
+    }
+
+    /// How long to wait before the next commit of a drain whose previous commit began at `previous`:
+    /// the rest of `commitDelay`, if entries are already queued (more are then likely on their way).
+    private func delayBeforeNextCommit(_ previous: ContinuousClock.Instant?) -> Duration? {
+        guard let previous, commitDelay > .zero, state.withLock({ !$0.entries.isEmpty }) else { return nil }
+        let wait = previous.advanced(by: commitDelay) - .now
+        return wait > .zero ? wait : nil
+    }
+
+    private func logFailure(_ error: any Error, attempt: Int, records: Int) {
+        logger.error(
+            "ledger commit failed", metadata: ["attempt": "\(attempt)", "records": "\(records)", "error": "\(error)"])
     }
 
     private func commit(_ entries: [LedgerEntry]) async -> Result<Void, any Error> {
@@ -97,9 +194,7 @@ public final class LedgerWriter: Sendable {
                 return .success(())
             } catch {
                 lastError = error
-                logger.error(
-                    "ledger commit failed",
-                    metadata: ["attempt": "\(attempt)", "records": "\(entries.count)", "error": "\(error)"])
+                logFailure(error, attempt: attempt, records: entries.count)
                 if attempt < attempts { try? await Task.sleep(for: .milliseconds(20 * attempt)) }
             }
         }

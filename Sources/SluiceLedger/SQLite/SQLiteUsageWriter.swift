@@ -1,0 +1,272 @@
+import SQLiteNIO
+import VaporCSQLite
+
+/// The SQLite store's hot writes, usage rows and the budget spend they settle, on a connection and a
+/// thread of its own.
+///
+/// Every request ends in a usage row, so this path decides what the ledger costs the gateway. SQLiteNIO
+/// would prepare a multi-row `INSERT` afresh for every batch (SQLite parses it per row) and hop from
+/// the caller to its shared thread pool and back through an event loop. Here one thread owns the
+/// connection and keeps its statements prepared, and ``LedgerWriter`` runs its group commit on that
+/// thread (see ``SynchronousRecorder``): a batch is a transaction of bind-and-step per row, then one
+/// resumption per waiting request.
+///
+/// Jobs run one at a time in the order submitted, so everything that reads or changes `budget_spend`
+/// here (commits, and loading a period's spend into the store's budget book) is serialized with the
+/// settlements. The library is SQLiteNIO's own bundled SQLite (`VaporCSQLite`), the one the store's
+/// other connections use; their writes (keys, migrations) meet this connection's at SQLite's write
+/// lock, with the same 5 s busy timeout as a second process.
+final class SQLiteUsageWriter: @unchecked Sendable {
+    // `@unchecked`: `connection` and the statements are touched only on `thread` (and by `close`, which
+    // runs there too).
+    private let connection: OpaquePointer
+    private var insertStatement: OpaquePointer?
+    private var spendStatement: OpaquePointer?
+    private let thread: NIOThreadPool
+    private let path: String
+
+    private init(connection: OpaquePointer, thread: NIOThreadPool, path: String) {
+        self.connection = connection
+        self.thread = thread
+        self.path = path
+    }
+
+    /// Opens a write connection to the (already created, WAL-mode) database at `path`, with the same
+    /// settings as the store's other connections, and starts its thread.
+    static func open(path: String) async throws(LedgerError) -> SQLiteUsageWriter {
+        let thread = NIOThreadPool(numberOfThreads: 1)
+        thread.start()
+        let opened: Result<SQLiteUsageWriter, LedgerError> = await withCheckedContinuation { continuation in
+            thread.submit { _ in
+                var handle: OpaquePointer?
+                let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+                let status = sqlite_nio_sqlite3_open_v2(path, &handle, flags, nil)
+                guard status == SQLITE_OK, let handle else {
+                    let message = handle.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "out of memory"
+                    sqlite_nio_sqlite3_close_v2(handle)
+                    continuation.resume(returning: .failure(.storeFailure("sqlite: cannot open \(path): \(message)")))
+                    return
+                }
+                let writer = SQLiteUsageWriter(connection: handle, thread: thread, path: path)
+                do throws(LedgerError) {
+                    try writer.execute("PRAGMA busy_timeout = 5000")
+                    try writer.execute("PRAGMA synchronous = NORMAL")
+                    try writer.execute("PRAGMA foreign_keys = ON")
+                    continuation.resume(returning: .success(writer))
+                } catch {
+                    sqlite_nio_sqlite3_close_v2(handle)
+                    continuation.resume(returning: .failure(error))
+                }
+            }
+        }
+        switch opened {
+        case .success(let writer): return writer
+        case .failure(let error):
+            try? await thread.shutdownGracefully()
+            throw error
+        }
+    }
+
+    /// Runs `job` on the writer's thread after every job submitted before it. `job` gets
+    /// `.cancelled`, on the caller's thread, once the writer is closed; it must not touch the database then.
+    func submit(_ job: @escaping @Sendable (NIOThreadPool.WorkItemState) -> Void) {
+        thread.submit(job)
+    }
+
+    /// Runs `body` on the writer's thread and returns what it returns.
+    func run<Value: Sendable>(
+        _ body: @escaping @Sendable (SQLiteUsageWriter) throws(LedgerError) -> Value
+    ) async throws(LedgerError) -> Value {
+        let result: Result<Value, LedgerError> = await withCheckedContinuation { continuation in
+            thread.submit { state in
+                guard case .active = state else {
+                    continuation.resume(returning: .failure(.storeFailure("the SQLite ledger at \(self.path) is closed")))
+                    return
+                }
+                do throws(LedgerError) {
+                    continuation.resume(returning: .success(try body(self)))
+                } catch {
+                    continuation.resume(returning: .failure(error))
+                }
+            }
+        }
+        return try result.get()
+    }
+
+    /// Finalizes the statements, closes the connection, and stops the thread.
+    func close() async throws(LedgerError) {
+        let closed: Result<Void, LedgerError> = await withCheckedContinuation { continuation in
+            thread.submit { state in
+                guard case .active = state else { return continuation.resume(returning: .success(())) }
+                for statement in [self.insertStatement, self.spendStatement] {
+                    if let statement { sqlite_nio_sqlite3_finalize(statement) }
+                }
+                self.insertStatement = nil
+                self.spendStatement = nil
+                let status = sqlite_nio_sqlite3_close_v2(self.connection)
+                continuation.resume(returning: status == SQLITE_OK
+                    ? .success(()) : .failure(.storeFailure("sqlite: closing \(self.path) failed with code \(status)")))
+            }
+        }
+        try? await thread.shutdownGracefully()
+        try closed.get()
+    }
+
+    // MARK: On the thread (call only from `submit` or `run`)
+
+    /// Inserts `records` in one transaction; the schema's trigger adds each inserted row's settlement to
+    /// `budget_spend`. A record whose request id is already stored is skipped (a retried batch), and
+    /// settles nothing. Returns the request ids actually inserted. On any other error nothing of the
+    /// batch is applied.
+    func insert(_ records: [UsageRecord], settlements: [String: Settlement]) throws(LedgerError) -> Set<String> {
+        try execute("BEGIN IMMEDIATE")
+        do throws(LedgerError) {
+            let statement = try prepared(&insertStatement, Self.insertSQL)
+            var inserted = Set<String>(minimumCapacity: records.count)
+            for record in records where try insert(record, settlements[record.requestID], with: statement) {
+                inserted.insert(record.requestID)
+            }
+            try execute("COMMIT")
+            return inserted
+        } catch {
+            if sqlite_nio_sqlite3_get_autocommit(connection) == 0 { try? execute("ROLLBACK") }
+            throw error
+        }
+    }
+
+    /// The settled spend stored for a key's period, nil if it has none.
+    func spend(keyID: String, periodStart: Int64) throws(LedgerError) -> Money? {
+        let statement = try prepared(&spendStatement, "SELECT spent_nanos, currency FROM budget_spend WHERE key_id = ? AND period_start = ?")
+        defer {
+            sqlite_nio_sqlite3_reset(statement)
+            sqlite_nio_sqlite3_clear_bindings(statement)
+        }
+        var binder = Binder(statement: statement)
+        binder.text(keyID)
+        binder.int(periodStart)
+        if let status = binder.failure { throw failure(status, doing: "binding a budget_spend query") }
+        switch sqlite_nio_sqlite3_step(statement) {
+        case SQLITE_ROW:
+            let nanos = sqlite_nio_sqlite3_column_int64(statement, 0)
+            guard let text = sqlite_nio_sqlite3_column_text(statement, 1) else {
+                throw .storeFailure("sqlite: budget_spend of key \(keyID) has no currency")
+            }
+            return Money(nanos: nanos, currency: Currency(String(cString: text)))
+        case SQLITE_DONE:
+            return nil
+        case let status:
+            throw failure(status, doing: "reading budget_spend")
+        }
+    }
+
+    /// Deletes up to `limit` usage rows that started before `micros`, in one transaction. Returns how many.
+    func pruneUsage(beforeMicros micros: Int64, limit: Int) throws(LedgerError) -> Int {
+        let sql = "DELETE FROM usage WHERE rowid IN (SELECT rowid FROM usage WHERE started_at < \(micros) LIMIT \(limit))"
+        try execute(sql)
+        return Int(sqlite_nio_sqlite3_changes(connection))
+    }
+
+    // MARK: On the thread
+
+    private func execute(_ sql: String) throws(LedgerError) {
+        let status = sqlite_nio_sqlite3_exec(connection, sql, nil, nil, nil)
+        guard status == SQLITE_OK else { throw failure(status, doing: sql) }
+    }
+
+    private static let insertSQL = "INSERT INTO usage (\(SQLiteStore.insertColumns)) VALUES ("
+        + Array(repeating: "?", count: SQLiteStore.insertColumnCount).joined(separator: ", ") + ")"
+
+    /// The statement in `slot`, prepared (and kept) on first use.
+    private func prepared(_ slot: inout OpaquePointer?, _ sql: String) throws(LedgerError) -> OpaquePointer {
+        if let slot { return slot }
+        var statement: OpaquePointer?
+        let status = sqlite_nio_sqlite3_prepare_v3(connection, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        guard status == SQLITE_OK, let statement else { throw failure(status, doing: "preparing \(sql)") }
+        slot = statement
+        return statement
+    }
+
+    /// Binds and runs the INSERT for one record: true if inserted, false if its request id is stored.
+    private func insert(_ record: UsageRecord, _ settlement: Settlement?, with statement: OpaquePointer) throws(LedgerError) -> Bool {
+        defer {
+            sqlite_nio_sqlite3_reset(statement)
+            sqlite_nio_sqlite3_clear_bindings(statement)
+        }
+        var binder = Binder(statement: statement)
+        binder.text(record.requestID)
+        binder.int(StoreColumns.micros(record.startedAt))
+        binder.text(record.keyID)
+        binder.text(record.owner)
+        binder.text(record.route)
+        binder.text(record.model)
+        binder.text(record.upstream)
+        binder.int(Int64(record.status))
+        binder.int(Int64(record.tokens.prompt))
+        binder.int(Int64(record.tokens.cached))
+        binder.int(Int64(record.tokens.completion))
+        binder.int(Int64(record.tokens.reasoning))
+        binder.int(record.cost.nanos)
+        binder.text(record.cost.currency.code)
+        binder.int(record.baseCost.nanos)
+        binder.int(Int64(record.latencyMs))
+        binder.int(record.ttftMs.map(Int64.init))
+        binder.text(record.experimentArm)
+        binder.int(record.cacheHit ? 1 : 0)
+        binder.text(settlement?.reservation.keyID)
+        binder.int(settlement?.reservation.periodStart)
+        binder.int(settlement?.charge.nanos)
+        binder.text(settlement?.charge.currency.code)
+        if let status = binder.failure { throw failure(status, doing: "binding a usage row") }
+        switch sqlite_nio_sqlite3_step(statement) {
+        case SQLITE_DONE:
+            return true
+        case Self.uniqueViolation, Self.primaryKeyViolation:
+            // Only `request_id` is unique: this request's row is already stored.
+            return false
+        case let status:
+            throw failure(status, doing: "inserting a usage row")
+        }
+    }
+
+    /// The extended result codes (macros SQLite's header builds from `SQLITE_CONSTRAINT`).
+    private static let uniqueViolation = SQLITE_CONSTRAINT | (8 << 8)
+    private static let primaryKeyViolation = SQLITE_CONSTRAINT | (6 << 8)
+
+    private func failure(_ status: Int32, doing what: String) -> LedgerError {
+        let message = String(cString: sqlite_nio_sqlite3_errmsg(connection))
+        return .storeFailure("sqlite: \(what) failed (code \(status)): \(message)")
+    }
+
+    /// Binds one row's parameters in order, remembering the first failure.
+    private struct Binder {
+        let statement: OpaquePointer
+        var index: Int32 = 1
+        var failure: Int32?
+
+        /// SQLite copies the text before the call returns (`SQLITE_TRANSIENT`).
+        private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+        mutating func text(_ value: String?) {
+            guard var value else { return advance(sqlite_nio_sqlite3_bind_null(statement, index)) }
+            let status = value.withUTF8 { bytes in
+                bytes.withMemoryRebound(to: CChar.self) { chars -> Int32 in
+                    guard let base = chars.baseAddress else {
+                        return sqlite_nio_sqlite3_bind_text64(statement, index, "", 0, Self.transient, UInt8(SQLITE_UTF8))
+                    }
+                    return sqlite_nio_sqlite3_bind_text64(
+                        statement, index, base, UInt64(chars.count), Self.transient, UInt8(SQLITE_UTF8))
+                }
+            }
+            advance(status)
+        }
+
+        mutating func int(_ value: Int64?) {
+            advance(value.map { sqlite_nio_sqlite3_bind_int64(statement, index, $0) } ?? sqlite_nio_sqlite3_bind_null(statement, index))
+        }
+
+        private mutating func advance(_ status: Int32) {
+            if status != SQLITE_OK, failure == nil { failure = status }
+            index += 1
+        }
+    }
+}
