@@ -33,6 +33,9 @@ struct LedgerCommand: AsyncParsableCommand {
         help: "Variants to run, in this order each round: off, sqlite, postgres; for splitting the cost also sqlite-record (no auth: cost and usage row only) and sqlite-key (a key without limits or budget).")
     var variants: [LedgerVariant] = LedgerVariant.standard
 
+    @Option(help: "The ledger's group-commit delay (`ledger.commit_delay_ms`) for the ledger-on variants. Default: the server's own (2).")
+    var commitDelayMs: Double?
+
     @Option(help: "PostgreSQL URL for the postgres variant; the user must be allowed to CREATE DATABASE (a fresh one per run). Default: start `scripts/postgres-test-server`.")
     var postgresURL: String?
 
@@ -42,6 +45,9 @@ struct LedgerCommand: AsyncParsableCommand {
         guard latencyRequests >= 10 else { throw ValidationError("--latency-requests must be at least 10") }
         guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1") }
         guard !variants.isEmpty else { throw ValidationError("--variants needs at least one of off, sqlite, postgres") }
+        if let commitDelayMs, !(0...1000).contains(commitDelayMs) {
+            throw ValidationError("--commit-delay-ms must be between 0 and 1000")
+        }
     }
 
     func run() async throws {
@@ -98,7 +104,8 @@ struct LedgerCommand: AsyncParsableCommand {
         let label = "r\(round)_\(variant.rawValue)"
         Self.progress("\(label): starting sluice")
         let target = try await LedgerServer.start(
-            variant: variant, label: label, upstreamPort: upstreamPort, directory: directory, group: group, postgres: postgres)
+            variant: variant, label: label, upstreamPort: upstreamPort, directory: directory, group: group, postgres: postgres,
+            commitDelayMs: commitDelayMs)
         var figures: LedgerRunFigures
         do {
             figures = try await load(target, round: round, group: group)

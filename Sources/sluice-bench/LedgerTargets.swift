@@ -89,13 +89,14 @@ enum LedgerServer {
     /// `/readyz`. `label` names the run's files and database.
     static func start(
         variant: LedgerVariant, label: String, upstreamPort: Int, directory: URL, group: any EventLoopGroup,
-        postgres: PostgresServer?
+        postgres: PostgresServer?, commitDelayMs: Double? = nil
     ) async throws -> LedgerTarget {
         let executable = SluiceServer.executablePath
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw BenchError("no sluice binary at \(executable); build it with `swift build -c release --product sluice`")
         }
         var environment = ["MOCK_KEY": "mock-key", "SLUICE_LOG_LEVEL": "warning"]
+        let delayLines = commitDelayMs.map { ["commit_delay_ms: \($0)"] } ?? []
         var database: PostgresDatabase?
         let configText: String
         switch variant {
@@ -104,14 +105,14 @@ enum LedgerServer {
         case .sqlite, .sqliteRecord, .sqliteKey:
             let path = directory.appendingPathComponent("ledger-\(label).sqlite").path
             configText = config(
-                ledgerLines: ["store: sqlite", "path: \"\(path)\""], authenticated: variant.authenticated, upstreamPort: upstreamPort)
+                ledgerLines: ["store: sqlite", "path: \"\(path)\""] + delayLines, authenticated: variant.authenticated, upstreamPort: upstreamPort)
         case .postgres:
             guard let postgres else { throw BenchError("no PostgreSQL server for the postgres variant") }
             let made = try await postgres.createDatabase(named: "sluice_bench_\(getpid())_\(label)")
             database = made
             environment[postgresURLVariable] = made.url
             configText = config(
-                ledgerLines: ["store: postgres", "url: env:\(postgresURLVariable)"], authenticated: true, upstreamPort: upstreamPort)
+                ledgerLines: ["store: postgres", "url: env:\(postgresURLVariable)"] + delayLines, authenticated: true, upstreamPort: upstreamPort)
         }
         if variant.authenticated { environment[adminKeyVariable] = adminKey }
         let configPath = directory.appendingPathComponent("sluice-\(label).yaml").path
