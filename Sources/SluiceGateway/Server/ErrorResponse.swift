@@ -36,7 +36,7 @@ enum ErrorResponse {
         switch error {
         case let error as APIError:
             return error
-        case let error as ProviderErrorConvertible:
+        case let error as any ProviderErrorConvertible:
             return error.apiError
         case let error as HTTPError:
             switch error.status {

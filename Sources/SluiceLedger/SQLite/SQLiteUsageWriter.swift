@@ -24,11 +24,20 @@ final class SQLiteUsageWriter: @unchecked Sendable {
     private var spendStatement: OpaquePointer?
     private let thread: NIOThreadPool
     private let path: String
+    /// Pages in the WAL after the last commit, as SQLite's WAL hook reports them.
+    private let walSize = WALSize()
+    let checkpointer: SQLiteCheckpointer
+
+    /// The WAL hook's report; touched only on the writer's thread.
+    private final class WALSize {
+        var pages: Int32 = 0
+    }
 
     private init(connection: OpaquePointer, thread: NIOThreadPool, path: String) {
         self.connection = connection
         self.thread = thread
         self.path = path
+        self.checkpointer = SQLiteCheckpointer(path: path)
     }
 
     /// Opens a write connection to the (already created, WAL-mode) database at `path`, with the same
@@ -38,23 +47,18 @@ final class SQLiteUsageWriter: @unchecked Sendable {
         thread.start()
         let opened: Result<SQLiteUsageWriter, LedgerError> = await withCheckedContinuation { continuation in
             thread.submit { _ in
-                var handle: OpaquePointer?
-                let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
-                let status = sqlite_nio_sqlite3_open_v2(path, &handle, flags, nil)
-                guard status == SQLITE_OK, let handle else {
-                    let message = handle.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "out of memory"
-                    sqlite_nio_sqlite3_close_v2(handle)
-                    continuation.resume(returning: .failure(.storeFailure("sqlite: cannot open \(path): \(message)")))
-                    return
-                }
-                let writer = SQLiteUsageWriter(connection: handle, thread: thread, path: path)
                 do throws(LedgerError) {
-                    try writer.execute("PRAGMA busy_timeout = 5000")
-                    try writer.execute("PRAGMA synchronous = NORMAL")
-                    try writer.execute("PRAGMA foreign_keys = ON")
+                    let handle = try openConnection(path: path)
+                    let writer = SQLiteUsageWriter(connection: handle, thread: thread, path: path)
+                    // Our own WAL hook replaces SQLite's automatic checkpoint on this connection: the
+                    // checkpointer's thread does it instead.
+                    sqlite_nio_sqlite3_wal_hook(handle, { context, _, _, pages in
+                        guard let context else { return SQLITE_OK }
+                        Unmanaged<WALSize>.fromOpaque(context).takeUnretainedValue().pages = pages
+                        return SQLITE_OK
+                    }, Unmanaged.passUnretained(writer.walSize).toOpaque())
                     continuation.resume(returning: .success(writer))
                 } catch {
-                    sqlite_nio_sqlite3_close_v2(handle)
                     continuation.resume(returning: .failure(error))
                 }
             }
@@ -65,6 +69,28 @@ final class SQLiteUsageWriter: @unchecked Sendable {
             try? await thread.shutdownGracefully()
             throw error
         }
+    }
+
+    /// Opens a connection to the database at `path` with the settings every ledger connection uses:
+    /// a 5 s busy timeout, `synchronous = NORMAL`, foreign keys on, extended result codes.
+    static func openConnection(path: String) throws(LedgerError) -> OpaquePointer {
+        var handle: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+        let status = sqlite_nio_sqlite3_open_v2(path, &handle, flags, nil)
+        guard status == SQLITE_OK, let handle else {
+            let message = handle.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite_nio_sqlite3_close_v2(handle)
+            throw .storeFailure("sqlite: cannot open \(path): \(message)")
+        }
+        for pragma in ["PRAGMA busy_timeout = 5000", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON"] {
+            let status = sqlite_nio_sqlite3_exec(handle, pragma, nil, nil, nil)
+            guard status == SQLITE_OK else {
+                let message = String(cString: sqlite_nio_sqlite3_errmsg(handle))
+                sqlite_nio_sqlite3_close_v2(handle)
+                throw .storeFailure("sqlite: \(pragma) failed on \(path): \(message)")
+            }
+        }
+        return handle
     }
 
     /// Runs `job` on the writer's thread after every job submitted before it. `job` gets
@@ -109,6 +135,7 @@ final class SQLiteUsageWriter: @unchecked Sendable {
             }
         }
         try? await thread.shutdownGracefully()
+        await checkpointer.close()
         try closed.get()
     }
 
@@ -127,6 +154,7 @@ final class SQLiteUsageWriter: @unchecked Sendable {
                 inserted.insert(record.requestID)
             }
             try execute("COMMIT")
+            if walSize.pages >= SQLiteCheckpointer.threshold { checkpointer.request() }
             return inserted
         } catch {
             if sqlite_nio_sqlite3_get_autocommit(connection) == 0 { try? execute("ROLLBACK") }
