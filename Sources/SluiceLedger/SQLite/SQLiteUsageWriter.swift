@@ -28,9 +28,11 @@ final class SQLiteUsageWriter: @unchecked Sendable {
     private let walSize = WALSize()
     let checkpointer: SQLiteCheckpointer
 
-    /// The WAL hook's report; touched only on the writer's thread.
+    /// The WAL hook's report, and the WAL's size when a checkpoint was last requested; touched only
+    /// on the writer's thread.
     private final class WALSize {
         var pages: Int32 = 0
+        var requestedAt: Int32 = 0
     }
 
     private init(connection: OpaquePointer, thread: NIOThreadPool, path: String) {
@@ -141,6 +143,27 @@ final class SQLiteUsageWriter: @unchecked Sendable {
 
     // MARK: On the thread (call only from `submit` or `run`)
 
+    /// After a commit: asks the checkpointer for a checkpoint each time the WAL has grown by a quarter
+    /// of the threshold past it. Under steady writes a background checkpoint never quite catches up
+    /// (frames keep arriving while it syncs), so the WAL could not restart; once it passes eight times
+    /// the threshold the writer checkpoints the remaining tail itself, and its next transaction
+    /// restarts the WAL from the beginning. That one wait, every few seconds under full load, bounds
+    /// the file.
+    private func checkpointIfDue() {
+        let pages = walSize.pages
+        if pages < walSize.requestedAt { walSize.requestedAt = 0 }
+        let threshold = SQLiteCheckpointer.threshold
+        if pages >= 8 * threshold {
+            if sqlite_nio_sqlite3_wal_checkpoint_v2(connection, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil) == SQLITE_OK {
+                checkpointer.completed.add(1, ordering: .relaxed)
+            }
+            walSize.requestedAt = 0
+        } else if pages >= threshold, pages >= walSize.requestedAt + threshold / 4 {
+            walSize.requestedAt = pages
+            checkpointer.request()
+        }
+    }
+
     /// Inserts `records` in one transaction; the schema's trigger adds each inserted row's settlement to
     /// `budget_spend`. A record whose request id is already stored is skipped (a retried batch), and
     /// settles nothing. Returns the request ids actually inserted. On any other error nothing of the
@@ -154,7 +177,7 @@ final class SQLiteUsageWriter: @unchecked Sendable {
                 inserted.insert(record.requestID)
             }
             try execute("COMMIT")
-            if walSize.pages >= SQLiteCheckpointer.threshold { checkpointer.request() }
+            checkpointIfDue()
             return inserted
         } catch {
             if sqlite_nio_sqlite3_get_autocommit(connection) == 0 { try? execute("ROLLBACK") }
