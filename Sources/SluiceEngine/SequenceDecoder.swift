@@ -1,8 +1,8 @@
 /// The per-sequence decision after each forward pass: which token comes next, or why the sequence ends.
 ///
-/// Shared by the single-sequence `Generator` and the batch scheduler, so both decide identically:
-/// a finished steering ends the sequence, then a token is forced or sampled (and checked by the
-/// steering), an end token ends it, and `maxTokens` bounds it.
+/// The batch scheduler keeps one per sequence, so every sequence decides the same way whatever else
+/// shares its forward pass: a finished steering ends the sequence, then a token is forced or sampled
+/// (and checked by the steering), an end token ends it, and `maxTokens` bounds it.
 struct SequenceDecoder {
     /// What happens after a forward pass.
     enum Step: Equatable {

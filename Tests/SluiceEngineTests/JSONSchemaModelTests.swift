@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import SluiceEngine
@@ -46,10 +47,13 @@ import Testing
     /// Cases also sampled at temperature 1.0 (seeded).
     static let sampled: [String] = ["json_object", "person", "optional properties", "nested object", "array of objects", "recursive tree", "many optional", "discriminated union", "tight budget", "map of integers"]
 
-    static let model: Result<(InferenceEngine, Tokenizer, ChatTemplate, JSONVocabulary), any Error> = Result {
-        let engine: InferenceEngine = try TestModel.engine()
-        let tokenizer: Tokenizer = try Tokenizer(gguf: engine.file)
-        return (engine, tokenizer, try ChatTemplate(tokenizer: tokenizer), JSONVocabulary(tokenizer: tokenizer, endTokens: engine.config.endTokens))
+    /// The model served as a request would be (one sequence at a time), its tokenizer, template and
+    /// JSON vocabulary.
+    static let model: Result<(LocalModel, Tokenizer, ChatTemplate, JSONVocabulary), any Error> = Result {
+        let model: LocalModel = try LocalModel(
+            path: TestModel.path(), threads: 2, contextLength: 2048, settings: SchedulerSettings(parallel: 1))
+        let tokenizer: Tokenizer = try Tokenizer(gguf: model.file)
+        return (model, tokenizer, try ChatTemplate(tokenizer: tokenizer), JSONVocabulary(tokenizer: tokenizer, endTokens: model.config.endTokens))
     }
 
     struct Output {
@@ -58,8 +62,8 @@ import Testing
         let statistics: JSONSteeringStatistics
     }
 
-    static func generate(_ item: Case, params: SamplingParams) throws -> Output {
-        let (engine, tokenizer, template, vocabulary) = try model.get()
+    static func generate(_ item: Case, params: SamplingParams) async throws -> Output {
+        let (model, tokenizer, template, vocabulary) = try model.get()
         let grammar: JSONGrammar = try item.schema.map { try JSONSchemaCompiler.compile(json: $0) } ?? JSONSchemaCompiler.anyObject()
         let steering: JSONSchemaSteering = try JSONSchemaSteering(
             grammar: grammar, vocabulary: vocabulary, maxTokens: item.maxTokens, prefix: item.prefix, suffix: item.suffix)
@@ -68,14 +72,15 @@ import Testing
         ])
         var params: SamplingParams = params
         params.maxTokens = item.maxTokens
-        var ids: [Int32] = []
-        let summary: GenerationSummary = try Generator(engine: engine).run(
+        let ids: Mutex<[Int32]> = Mutex([])
+        let summary: GenerationSummary = try await model.generate(
             prompt: tokenizer.encode(prompt, addSpecial: true), params: params, steering: steering
         ) { (token: GeneratedToken) -> Bool in
-            ids.append(token.id)
+            ids.withLock { $0.append(token.id) }
             return true
         }
-        return Output(text: String(decoding: tokenizer.decodeBytes(ids, includeSpecial: true), as: UTF8.self), summary: summary, statistics: steering.statistics)
+        let text: String = String(decoding: tokenizer.decodeBytes(ids.withLock { $0 }, includeSpecial: true), as: UTF8.self)
+        return Output(text: text, summary: summary, statistics: steering.statistics)
     }
 
     /// Parses with Foundation and validates independently; returns the problem, if any.
@@ -92,16 +97,16 @@ import Testing
     }
 
     @Test(arguments: cases)
-    func greedyOutputValidates(_ item: Case) throws {
-        let output: Output = try Self.generate(item, params: .greedy)
+    func greedyOutputValidates(_ item: Case) async throws {
+        let output: Output = try await Self.generate(item, params: .greedy)
         #expect(Self.problem(item, output.text) == nil, "\(item.name): \(output.text)")
         #expect(output.summary.completionTokens <= item.maxTokens)
         print("[json greedy] \(item.name): \(output.text) (\(output.summary.finishReason), \(output.summary.completionTokens) tokens, \(output.statistics))")
     }
 
     @Test(arguments: cases.filter { sampled.contains($0.name) })
-    func sampledOutputValidates(_ item: Case) throws {
-        let output: Output = try Self.generate(item, params: SamplingParams(temperature: 1.0, seed: 42))
+    func sampledOutputValidates(_ item: Case) async throws {
+        let output: Output = try await Self.generate(item, params: SamplingParams(temperature: 1.0, seed: 42))
         #expect(Self.problem(item, output.text) == nil, "\(item.name): \(output.text)")
         print("[json t=1] \(item.name): \(output.text) (\(output.summary.finishReason), \(output.summary.completionTokens) tokens)")
     }
