@@ -111,10 +111,12 @@ public final class LedgerWriter: Sendable {
         var previousStart: ContinuousClock.Instant?
         while true {
             if let wait = delayBeforeNextCommit(previousStart) { try? await Task.sleep(for: wait) }
-            previousStart = .now
+            let start = ContinuousClock.now
             let (entries, waiters) = nextBatch()
             if entries.isEmpty { return }
-            Self.resume(waiters, with: await commit(entries))
+            let result = await commit(entries)
+            previousStart = arrivedDuringCommit() ? start : nil
+            Self.resume(waiters, with: result)
         }
     }
 
@@ -149,7 +151,7 @@ public final class LedgerWriter: Sendable {
                 // This is the recorder's own thread: waiting here holds up only the ledger's writes.
                 usleep(UInt32(clamping: wait.components.seconds * 1_000_000 + wait.components.attoseconds / 1_000_000_000_000))
             }
-            previousStart = .now
+            let start = ContinuousClock.now
             let (entries, waiters) = nextBatch()
             if entries.isEmpty { return }
             guard active else {
@@ -169,14 +171,23 @@ public final class LedgerWriter: Sendable {
                     if attempt < attempts { usleep(UInt32(20_000 * attempt)) }
                 }
             }
+            previousStart = arrivedDuringCommit() ? start : nil
             Self.resume(waiters, with: result)
         }
     }
 
-    /// How long to wait before the next commit of a drain whose previous commit began at `previous`:
-    /// the rest of `commitDelay`, if entries are already queued (more are then likely on their way).
+    /// Whether entries were queued while a commit ran, checked before its callers are resumed: the
+    /// sign of concurrent load, under which the next commit waits for ``commitDelay``. A caller that
+    /// writes again as soon as its previous write returns queues its entry only after this check, so
+    /// sequential writes never wait.
+    private func arrivedDuringCommit() -> Bool {
+        commitDelay > .zero && state.withLock { !$0.entries.isEmpty }
+    }
+
+    /// How long to wait before the next commit of a drain whose previous commit began at `previous`
+    /// (nil when no entries arrived during that commit): the rest of `commitDelay`.
     private func delayBeforeNextCommit(_ previous: ContinuousClock.Instant?) -> Duration? {
-        guard let previous, commitDelay > .zero, state.withLock({ !$0.entries.isEmpty }) else { return nil }
+        guard let previous else { return nil }
         let wait = previous.advanced(by: commitDelay) - .now
         return wait > .zero ? wait : nil
     }

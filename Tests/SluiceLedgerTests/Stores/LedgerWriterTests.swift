@@ -39,15 +39,16 @@ struct LedgerWriterTests {
     @Test("an idle writer commits a lone entry at once, whatever the commit delay", arguments: StoreKind.allCases)
     func idleCommitsAtOnce(kind: StoreKind) async throws {
         try await withStore(kind) { _, store in
-            // A delay far beyond the test's patience: only entries already queued may wait for it.
-            let writer = LedgerWriter(store: store, logger: StoreFixture.logger, commitDelay: .seconds(600))
+            // A delay beyond the test's patience: only entries that arrive while a commit runs may wait
+            // for it. (Were the sequential writes to wait, the test fails after 15 s and ends after 30.)
+            let writer = LedgerWriter(store: store, logger: StoreFixture.logger, commitDelay: .seconds(30))
             let loop = Task { await writer.run() }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     for index in 0..<3 { try await writer.write(LedgerEntry(record: Sample.record("lone\(index)"))) }
                 }
                 group.addTask {
-                    try await Task.sleep(for: .seconds(60))
+                    try await Task.sleep(for: .seconds(15))
                     throw StoreTestSetupError(description: "three sequential writes waited for the commit delay")
                 }
                 try await group.next()
