@@ -11,7 +11,7 @@ extension PostgresStore {
         }
         guard request.amount.nanos >= 0 else { throw .invalidArgument("cannot reserve a negative amount") }
         let reservation = BudgetReservation(
-            id: BudgetReservation.newID(), keyID: request.keyID, periodStart: request.periodStart,
+            id: reservationIDs.next(), keyID: request.keyID, periodStart: request.periodStart,
             amount: request.amount, expiresAt: request.now.addingTimeInterval(request.lease))
         if try await hold(reservation, limit: limit) { return reservation }
         try await rows("""

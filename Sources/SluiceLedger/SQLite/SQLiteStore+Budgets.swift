@@ -3,7 +3,7 @@ import Foundation
 extension SQLiteStore {
     public func reserve(_ request: ReservationRequest) async throws(LedgerError) -> BudgetReservation {
         try checkOpen()
-        let id = BudgetReservation.newID()
+        let id = reservationIDs.next()
         let period = LedgerBatch.Period(keyID: request.keyID, start: request.periodStart)
         // Loading the period's spend is rare (once per key and period); it is dropped again only when a
         // newer period of the key is loaded, so a second attempt practically always finds it.

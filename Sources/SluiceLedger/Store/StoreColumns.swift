@@ -49,20 +49,3 @@ enum StoreColumns {
         }
     }
 }
-
-extension BudgetReservation {
-    /// A new random reservation id, `res_` and 22 base-62 characters.
-    static func newID() -> String {
-        // 128 random bits drawn at once (each draw from the system generator is a system call), written
-        // as 22 base-62 digits.
-        var generator = SystemRandomNumberGenerator()
-        var value = (UInt128(generator.next() as UInt64) << 64) | UInt128(generator.next() as UInt64)
-        var digits: [UInt8] = []
-        digits.reserveCapacity(22)
-        for _ in 0..<22 {
-            digits.append(KeySecret.alphabet[Int(value % 62)])
-            value /= 62
-        }
-        return "res_" + String(decoding: digits, as: UTF8.self)
-    }
-}
