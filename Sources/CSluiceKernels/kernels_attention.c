@@ -6,13 +6,15 @@
 #define SK_AVX2 __attribute__((target("avx2,fma,f16c")))
 
 // ggml_vec_dot_f16 on AVX2: four 8-lane accumulators over 32-element steps, tree reduction, hadd.
-SK_AVX2 static inline float dot_f16_ggml(const uint16_t *x, const uint16_t *y, int64_t n) {
+// `y` is the f16 query already widened to f32 (`yh` its f16 bits, for the tail), which is exact, so the
+// result is the same as widening it at every key.
+SK_AVX2 static inline float dot_f16_ggml(const uint16_t *x, const float *y, const uint16_t *yh, int64_t n) {
     __m256 sum[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
     const int64_t np = n & ~(int64_t)31;
     for (int64_t i = 0; i < np; i += 32) {
         for (int j = 0; j < 4; j++) {
             const __m256 ax = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(x + i + j * 8)));
-            const __m256 ay = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(y + i + j * 8)));
+            const __m256 ay = _mm256_loadu_ps(y + i + j * 8);
             sum[j] = _mm256_fmadd_ps(ax, ay, sum[j]);
         }
     }
@@ -22,7 +24,7 @@ SK_AVX2 static inline float dot_f16_ggml(const uint16_t *x, const uint16_t *y, i
     const __m128 t0 = _mm_add_ps(_mm256_castps256_ps128(sum[0]), _mm256_extractf128_ps(sum[0], 1));
     const __m128 t1 = _mm_hadd_ps(t0, t0);
     double sumf = (double)_mm_cvtss_f32(_mm_hadd_ps(t1, t1));
-    for (int64_t i = np; i < n; i++) sumf += (double)(h2f(x[i]) * h2f(y[i]));
+    for (int64_t i = np; i < n; i++) sumf += (double)(h2f(x[i]) * h2f(yh[i]));
     return (float)sumf;
 }
 
@@ -50,28 +52,32 @@ SK_AVX2 static inline void mad_f16(uint16_t *y, const uint16_t *x, float v, int6
 }
 
 // Online-softmax attention with an f16 accumulator, as ggml's CPU flash attention does for one query row.
-SK_AVX2 static void attention_avx2(const uint16_t *q16, const uint16_t *k_cache, const uint16_t *v_cache,
+// Keys are walked block by block of the paged cache (no division per key).
+SK_AVX2 static void attention_avx2(const uint16_t *q16, const float *qf, const uint16_t *k_cache, const uint16_t *v_cache,
                                    const int32_t *block_table, int64_t block_size, int64_t block_stride,
                                    int64_t head_offset, int64_t head_dim, int64_t n_keys, float scale,
                                    uint16_t *acc16, float *out) {
     float S = 0.0f, M = -INFINITY;
     for (int64_t i = 0; i < head_dim; i++) acc16[i] = 0;
-    for (int64_t t = 0; t < n_keys; t++) {
-        const int64_t slot = (int64_t)block_table[t / block_size] * block_size + t % block_size;
-        const uint16_t *k = k_cache + slot * block_stride + head_offset;
-        const uint16_t *v = v_cache + slot * block_stride + head_offset;
-        const float s = dot_f16_ggml(k, q16, head_dim) * scale;
-        const float Mold = M;
-        float ms = 1.0f, vs = 1.0f;
-        if (s > M) {
-            M = s;
-            ms = expf(Mold - M);
-            scale_f16(acc16, ms, head_dim);
-        } else {
-            vs = expf(s - M);
+    for (int64_t t0 = 0; t0 < n_keys; t0 += block_size) {
+        const int64_t count = n_keys - t0 < block_size ? n_keys - t0 : block_size;
+        const int64_t base = (int64_t)block_table[t0 / block_size] * block_size * block_stride + head_offset;
+        for (int64_t j = 0; j < count; j++) {
+            const uint16_t *k = k_cache + base + j * block_stride;
+            const uint16_t *v = v_cache + base + j * block_stride;
+            const float s = dot_f16_ggml(k, qf, q16, head_dim) * scale;
+            const float Mold = M;
+            float ms = 1.0f, vs = 1.0f;
+            if (s > M) {
+                M = s;
+                ms = expf(Mold - M);
+                scale_f16(acc16, ms, head_dim);
+            } else {
+                vs = expf(s - M);
+            }
+            mad_f16(acc16, v, vs, head_dim);
+            S = fmaf(S, ms, vs);  // GCC contracts ggml's `S*ms + vs` into an FMA
         }
-        mad_f16(acc16, v, vs, head_dim);
-        S = fmaf(S, ms, vs);  // GCC contracts ggml's `S*ms + vs` into an FMA
     }
     const float inv = S == 0.0f ? 0.0f : 1.0f / S;
     for (int64_t i = 0; i < head_dim; i++) out[i] = h2f(acc16[i]) * inv;
@@ -116,8 +122,12 @@ void sk_attention_head(const float *q, const uint16_t *k_cache, const uint16_t *
 #if defined(__x86_64__)
     if (sk_cpu_has_avx2()) {
         uint16_t q16[512], acc16[512];
-        for (int64_t i = 0; i < d; i++) q16[i] = f2h(q[i]);
-        attention_avx2(q16, k_cache, v_cache, block_table, block_size, block_stride, head_offset, d, n_keys, scale, acc16, out);
+        float qf[512];
+        for (int64_t i = 0; i < d; i++) {
+            q16[i] = f2h(q[i]);
+            qf[i] = qh[i];
+        }
+        attention_avx2(q16, qf, k_cache, v_cache, block_table, block_size, block_stride, head_offset, d, n_keys, scale, acc16, out);
         return;
     }
 #endif

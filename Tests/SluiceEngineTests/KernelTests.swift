@@ -144,10 +144,11 @@ private func randomBlocks(_ type: GGUFTensorType, blocks: Int, noise: inout Nois
 
     @Test func matmulTilesEqualSingleDots() {
         var noise: Noise = Noise(11)
-        for type: GGUFTensorType in [.q4_1, .q8_0, .q4_0, .q6_K] {
+        // 7 x 6: one tile of each kind plus odd tails; 37 x 9 (Q4_1): three row tiles of the batched kernel,
+        // an odd last row and a tail column.
+        let shapes: [(GGUFTensorType, Int, Int)] = [(.q4_1, 7, 6), (.q8_0, 7, 6), (.q4_0, 7, 6), (.q6_K, 7, 6), (.q4_1, 37, 9)]
+        for (type, rows, nx): (GGUFTensorType, Int, Int) in shapes {
             let cols: Int = 256
-            let rows: Int = 7
-            let nx: Int = 6
             let rowBytes: Int = type.rowBytes(cols)
             let weights: [UInt8] = randomBlocks(type, blocks: rows * cols / type.blockSize, noise: &noise)
             let dotType: Int32 = sk_vec_dot_type(Int32(type.rawValue))
