@@ -231,12 +231,12 @@ SK_AVX2 SK_INLINE void tile_q8_0(int64_t n, const char *w, size_t w_stride, cons
         for (int c = 0; c < C; c++) out[c * out_stride + r] = hsum_float_8(acc[r][c]);
 }
 
-// ---- Q4_1 x Q8_1 matrix x matrix (prefill, batched decode) ----
+// ---- Q4_1 x Q8_1 and Q8_0 x Q8_0 matrix x matrix (prefill, batched decode) ----
 
-// 2 weight rows x 4 activation rows over all blocks. The f16 scales come pre-converted: `ws` holds, per
-// block, {d0 x4, d1 x4, m0 x4, m1 x4} of the two weight rows, and `xs` {d0..d3, s0..s3} of the four
-// activation rows, so the 8 pairs' scale products and min terms are one multiply and one FMA. Per pair
-// the arithmetic is that of sk_dot_q4_1_avx2 (ggml's): acc += (wd * yd) * sum, summs = fma(wm, ys, summs).
+// 2 weight rows x 4 activation rows over all blocks. The f16 scales come pre-converted: for Q4_1 `ws`
+// holds, per block, {d0 x4, d1 x4, m0 x4, m1 x4} of the two weight rows and `xs` {d0..d3, s0..s3} of the
+// four activation rows, so the 8 pairs' scale products and min terms are one multiply and one FMA. Per
+// pair the arithmetic is that of sk_dot_q4_1_avx2 (ggml's): acc += (wd * yd) * sum, summs = fma(wm, ys, summs).
 SK_AVX2 SK_INLINE void tile_q4_1_2x4_scaled(int64_t nb, const block_q4_1 *w0, const block_q4_1 *w1,
                                             const char *x, size_t x_stride, const float *ws, const float *xs,
                                             float *out, int64_t out_stride) {
@@ -263,14 +263,43 @@ SK_AVX2 SK_INLINE void tile_q4_1_2x4_scaled(int64_t nb, const block_q4_1 *w0, co
         for (int c = 0; c < 4; c++) out[c * out_stride + r] = hsum_float_8(acc[r][c]) + sm[r * 4 + c];
 }
 
-SK_AVX2 int sk_matmul_q4_1_avx2(int64_t n, const void *w, size_t w_row, int64_t row_begin, int64_t row_end,
-                                const void *x, size_t x_stride, int64_t nx, float *out, int64_t out_stride) {
+// The same for Q8_0: `ws` holds {d0 x4, d1 x4} per block and `xs` {d0..d3}; per pair the arithmetic is
+// that of sk_dot_q8_0_avx2.
+SK_AVX2 SK_INLINE void tile_q8_0_2x4_scaled(int64_t nb, const block_q8_0 *w0, const block_q8_0 *w1,
+                                            const char *x, size_t x_stride, const float *ws, const float *xs,
+                                            float *out, int64_t out_stride) {
+    const block_q8_0 *y[4];
+    for (int c = 0; c < 4; c++) y[c] = (const block_q8_0 *)(x + (size_t)c * x_stride);
+    __m256 acc[2][4];
+    for (int r = 0; r < 2; r++)
+        for (int c = 0; c < 4; c++) acc[r][c] = _mm256_setzero_ps();
+    for (int64_t i = 0; i < nb; i++) {
+        const __m256 dd = _mm256_mul_ps(_mm256_load_ps(ws + i * 8), _mm256_broadcast_ps((const __m128 *)(xs + i * 4)));
+        const __m256i qx0 = _mm256_loadu_si256((const __m256i *)w0[i].qs);
+        const __m256i qx1 = _mm256_loadu_si256((const __m256i *)w1[i].qs);
+        const __m256i ax0 = _mm256_sign_epi8(qx0, qx0), ax1 = _mm256_sign_epi8(qx1, qx1);
+        for (int c = 0; c < 4; c++) {
+            const __m256i qy = _mm256_loadu_si256((const __m256i *)y[c][i].qs);
+            acc[0][c] = _mm256_fmadd_ps(_mm256_permutevar8x32_ps(dd, _mm256_set1_epi32(c)), mul_sum_us8_pairs_float(ax0, _mm256_sign_epi8(qy, qx0)), acc[0][c]);
+            acc[1][c] = _mm256_fmadd_ps(_mm256_permutevar8x32_ps(dd, _mm256_set1_epi32(4 + c)), mul_sum_us8_pairs_float(ax1, _mm256_sign_epi8(qy, qx1)), acc[1][c]);
+        }
+    }
+    for (int r = 0; r < 2; r++)
+        for (int c = 0; c < 4; c++) out[c * out_stride + r] = hsum_float_8(acc[r][c]);
+}
+
+SK_AVX2 int sk_matmul_scaled_avx2(int weight_type, int64_t n, const void *w, size_t w_row, int64_t row_begin, int64_t row_end,
+                                  const void *x, size_t x_stride, int64_t nx, float *out, int64_t out_stride) {
     enum { ROWS = 16 };
+    const int q41 = weight_type == SK_TYPE_Q4_1;
+    if (!q41 && weight_type != SK_TYPE_Q8_0) return 0;
     const int64_t nb = n / QK;
     const int64_t groups = nx / 4;
-    // aligned_alloc wants a multiple of the alignment; every count here is a multiple of 8 floats.
-    float *xs = aligned_alloc(32, (size_t)(groups * nb * 8 + 8) * sizeof(float));
-    float *ws = aligned_alloc(32, (size_t)((ROWS / 2) * nb * 16 + 8) * sizeof(float));
+    // Floats per block: of a pair of weight rows (scales, and mins for Q4_1), of a group of 4 activation rows.
+    const int64_t wper = q41 ? 16 : 8, xper = q41 ? 8 : 4;
+    // aligned_alloc wants a multiple of the alignment: round up to 8 floats.
+    float *xs = aligned_alloc(32, (size_t)((groups * nb * xper + 7) / 8 * 8 + 8) * sizeof(float));
+    float *ws = aligned_alloc(32, (size_t)((ROWS / 2) * nb * wper + 8) * sizeof(float));
     if (!xs || !ws) {
         free(xs);
         free(ws);
@@ -278,10 +307,15 @@ SK_AVX2 int sk_matmul_q4_1_avx2(int64_t n, const void *w, size_t w_row, int64_t 
     }
     for (int64_t g = 0; g < groups; g++)
         for (int c = 0; c < 4; c++) {
-            const block_q8_1 *y = (const block_q8_1 *)((const char *)x + (size_t)(g * 4 + c) * x_stride);
+            const char *row = (const char *)x + (size_t)(g * 4 + c) * x_stride;
             for (int64_t i = 0; i < nb; i++) {
-                xs[(g * nb + i) * 8 + c] = h2f_fast(y[i].d);
-                xs[(g * nb + i) * 8 + 4 + c] = h2f_fast(y[i].s);
+                float *slot = xs + (g * nb + i) * xper;
+                if (q41) {
+                    slot[c] = h2f_fast(((const block_q8_1 *)row)[i].d);
+                    slot[4 + c] = h2f_fast(((const block_q8_1 *)row)[i].s);
+                } else {
+                    slot[c] = h2f_fast(((const block_q8_0 *)row)[i].d);
+                }
             }
         }
     for (int64_t r0 = row_begin; r0 < row_end; r0 += ROWS) {
@@ -289,13 +323,14 @@ SK_AVX2 int sk_matmul_q4_1_avx2(int64_t n, const void *w, size_t w_row, int64_t 
         const int64_t pairs = (r1 - r0) / 2;
         for (int64_t p = 0; p < pairs; p++)
             for (int r = 0; r < 2; r++) {
-                const block_q4_1 *b = (const block_q4_1 *)((const char *)w + (size_t)(r0 + 2 * p + r) * w_row);
+                const char *row = (const char *)w + (size_t)(r0 + 2 * p + r) * w_row;
                 for (int64_t i = 0; i < nb; i++) {
-                    const float d = h2f_fast(b[i].d), m = h2f_fast(b[i].m);
-                    float *slot = ws + (p * nb + i) * 16;
-                    for (int k = 0; k < 4; k++) {
-                        slot[r * 4 + k] = d;
-                        slot[8 + r * 4 + k] = m;
+                    float *slot = ws + (p * nb + i) * wper;
+                    const float d = q41 ? h2f_fast(((const block_q4_1 *)row)[i].d) : h2f_fast(((const block_q8_0 *)row)[i].d);
+                    for (int k = 0; k < 4; k++) slot[r * 4 + k] = d;
+                    if (q41) {
+                        const float m = h2f_fast(((const block_q4_1 *)row)[i].m);
+                        for (int k = 0; k < 4; k++) slot[8 + r * 4 + k] = m;
                     }
                 }
             }
@@ -303,15 +338,22 @@ SK_AVX2 int sk_matmul_q4_1_avx2(int64_t n, const void *w, size_t w_row, int64_t 
             const char *xg = (const char *)x + (size_t)(g * 4) * x_stride;
             for (int64_t p = 0; p < pairs; p++) {
                 const int64_t r = r0 + 2 * p;
-                tile_q4_1_2x4_scaled(nb, (const block_q4_1 *)((const char *)w + (size_t)r * w_row),
-                                     (const block_q4_1 *)((const char *)w + (size_t)(r + 1) * w_row), xg, x_stride,
-                                     ws + p * nb * 16, xs + g * nb * 8, out + g * 4 * out_stride + r, out_stride);
+                const char *w0 = (const char *)w + (size_t)r * w_row, *w1 = w0 + w_row;
+                float *o = out + g * 4 * out_stride + r;
+                if (q41) {
+                    tile_q4_1_2x4_scaled(nb, (const block_q4_1 *)w0, (const block_q4_1 *)w1, xg, x_stride, ws + p * nb * wper, xs + g * nb * xper, o, out_stride);
+                } else {
+                    tile_q8_0_2x4_scaled(nb, (const block_q8_0 *)w0, (const block_q8_0 *)w1, xg, x_stride, ws + p * nb * wper, xs + g * nb * xper, o, out_stride);
+                }
             }
             if (r0 + 2 * pairs < r1) {
                 const int64_t r = r1 - 1;
-                for (int c = 0; c < 4; c++)
-                    out[(g * 4 + c) * out_stride + r] = sk_dot_q4_1_avx2(n, (const block_q4_1 *)((const char *)w + (size_t)r * w_row),
-                                                                         (const block_q8_1 *)(xg + (size_t)c * x_stride));
+                const char *wr = (const char *)w + (size_t)r * w_row;
+                for (int c = 0; c < 4; c++) {
+                    const char *xc = xg + (size_t)c * x_stride;
+                    out[(g * 4 + c) * out_stride + r] = q41 ? sk_dot_q4_1_avx2(n, (const block_q4_1 *)wr, (const block_q8_1 *)xc)
+                                                            : sk_dot_q8_0_avx2(n, (const block_q8_0 *)wr, (const block_q8_0 *)xc);
+                }
             }
         }
     }
@@ -327,8 +369,8 @@ SK_AVX2 void sk_tile_q8_0_2x4_avx2(int64_t n, const void *w, size_t ws, const vo
 
 #else
 
-int sk_matmul_q4_1_avx2(int64_t n, const void *w, size_t w_row, int64_t row_begin, int64_t row_end, const void *x, size_t x_stride, int64_t nx, float *out, int64_t out_stride) {
-    (void)n; (void)w; (void)w_row; (void)row_begin; (void)row_end; (void)x; (void)x_stride; (void)nx; (void)out; (void)out_stride;
+int sk_matmul_scaled_avx2(int weight_type, int64_t n, const void *w, size_t w_row, int64_t row_begin, int64_t row_end, const void *x, size_t x_stride, int64_t nx, float *out, int64_t out_stride) {
+    (void)weight_type; (void)n; (void)w; (void)w_row; (void)row_begin; (void)row_end; (void)x; (void)x_stride; (void)nx; (void)out; (void)out_stride;
     return 0;
 }
 

@@ -103,11 +103,12 @@ void sk_dot4_q4_1_avx2(int64_t n, const block_q4_1 *w, const void *x, size_t x_s
 void sk_dot4_q8_0_avx2(int64_t n, const block_q8_0 *w, const void *x, size_t x_stride, float *out4);
 void sk_dot4_q4_0_avx2(int64_t n, const block_q4_0 *w, const void *x, size_t x_stride, float *out4);
 
-// Q4_1 weights x Q8_1 activations, rows [row_begin, row_end) x the first nx / 4 * 4 activation rows, in
-// 2 x 4 tiles with the scales converted once (kernels_dot_avx2.c). Returns 0, having written nothing, when
-// its scratch could not be allocated. Only called when sk_cpu_has_avx2().
-int sk_matmul_q4_1_avx2(int64_t n, const void *w, size_t w_row, int64_t row_begin, int64_t row_end,
-                        const void *x, size_t x_stride, int64_t nx, float *out, int64_t out_stride);
+// Q4_1 or Q8_0 weights x Q8_1 / Q8_0 activations, rows [row_begin, row_end) x the first nx / 4 * 4
+// activation rows, in 2 x 4 tiles with the scales converted once (kernels_dot_avx2.c). Returns 0, having
+// written nothing, for other types or when its scratch could not be allocated. Only called when
+// sk_cpu_has_avx2().
+int sk_matmul_scaled_avx2(int weight_type, int64_t n, const void *w, size_t w_row, int64_t row_begin, int64_t row_end,
+                          const void *x, size_t x_stride, int64_t nx, float *out, int64_t out_stride);
 
 // Register-blocked AVX2 tiles (rows x activation columns); out[c * os + r]. Only called when sk_cpu_has_avx2().
 typedef void (*sk_tile_fn)(int64_t n, const void *w, size_t w_stride, const void *x, size_t x_stride, float *out, int64_t out_stride);

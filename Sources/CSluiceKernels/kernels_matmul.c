@@ -61,8 +61,7 @@ void sk_matmul(int weight_type, const void *w, int64_t cols, int64_t row_begin, 
         for (; r < row_end; r++) out[r] = dot1(cols, (const char *)w + (size_t)r * w_row, x);
         return;
     }
-    if (avx2 && weight_type == SK_TYPE_Q4_1 && nx >= 4 &&
-        sk_matmul_q4_1_avx2(cols, w, w_row, row_begin, row_end, x, x_stride, nx, out, out_stride)) {
+    if (avx2 && nx >= 4 && sk_matmul_scaled_avx2(weight_type, cols, w, w_row, row_begin, row_end, x, x_stride, nx, out, out_stride)) {
         for (int64_t j = nx / 4 * 4; j < nx; j++) {
             const char *xj = (const char *)x + (size_t)j * x_stride;
             for (int64_t r = row_begin; r < row_end; r++) out[j * out_stride + r] = dot1(cols, (const char *)w + (size_t)r * w_row, xj);

@@ -144,9 +144,11 @@ private func randomBlocks(_ type: GGUFTensorType, blocks: Int, noise: inout Nois
 
     @Test func matmulTilesEqualSingleDots() {
         var noise: Noise = Noise(11)
-        // 7 x 6: one tile of each kind plus odd tails; 37 x 9 (Q4_1): three row tiles of the batched kernel,
-        // an odd last row and a tail column.
-        let shapes: [(GGUFTensorType, Int, Int)] = [(.q4_1, 7, 6), (.q8_0, 7, 6), (.q4_0, 7, 6), (.q6_K, 7, 6), (.q4_1, 37, 9)]
+        // 7 x 6: one tile of each kind plus odd tails; 37 x 9 (Q4_1, Q8_0): three row tiles of the batched
+        // kernel, an odd last row and a tail column.
+        let shapes: [(GGUFTensorType, Int, Int)] = [
+            (.q4_1, 7, 6), (.q8_0, 7, 6), (.q4_0, 7, 6), (.q6_K, 7, 6), (.q4_1, 37, 9), (.q8_0, 37, 9),
+        ]
         for (type, rows, nx): (GGUFTensorType, Int, Int) in shapes {
             let cols: Int = 256
             let rowBytes: Int = type.rowBytes(cols)
