@@ -85,7 +85,7 @@ SK_AVX2 static void attention_avx2(const uint16_t *q16, const float *qf, const u
 // The same for 64-dimension heads, with the accumulator held in eight registers: each update rounds it
 // to f16 and back (cvtps_ph, cvtph), which is what storing and reloading it as f16 does, so the results
 // are bit-identical to attention_avx2 without the accumulator's loads and stores.
-SK_AVX2 static void attention_avx2_d64(const float *qf, const uint16_t *k_cache, const uint16_t *v_cache,
+SK_AVX2 static void attention_avx2_d64(const uint16_t *q16, const float *qf, const uint16_t *k_cache, const uint16_t *v_cache,
                                        const int32_t *block_table, int64_t block_size, int64_t block_stride,
                                        int64_t head_offset, int64_t n_keys, float scale, float *out) {
     float S = 0.0f, M = -INFINITY;
@@ -97,18 +97,7 @@ SK_AVX2 static void attention_avx2_d64(const float *qf, const uint16_t *k_cache,
         for (int64_t r = 0; r < count; r++) {
             const uint16_t *k = k_cache + base + r * block_stride;
             const uint16_t *v = v_cache + base + r * block_stride;
-            // dot_f16_ggml for n = 64: two 32-element steps into four accumulators, then the same reduction.
-            __m256 sum[4];
-            for (int j = 0; j < 4; j++)
-                sum[j] = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(k + j * 8))), _mm256_loadu_ps(qf + j * 8), _mm256_setzero_ps());
-            for (int j = 0; j < 4; j++)
-                sum[j] = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(k + 32 + j * 8))), _mm256_loadu_ps(qf + 32 + j * 8), sum[j]);
-            sum[0] = _mm256_add_ps(sum[0], sum[2]);
-            sum[1] = _mm256_add_ps(sum[1], sum[3]);
-            sum[0] = _mm256_add_ps(sum[0], sum[1]);
-            const __m128 t0v = _mm_add_ps(_mm256_castps256_ps128(sum[0]), _mm256_extractf128_ps(sum[0], 1));
-            const __m128 t1v = _mm_hadd_ps(t0v, t0v);
-            const float s = (float)(double)_mm_cvtss_f32(_mm_hadd_ps(t1v, t1v)) * scale;
+            const float s = dot_f16_ggml(k, qf, q16, 64) * scale;
             const float Mold = M;
             float ms = 1.0f, vs = 1.0f;
             if (s > M) {
@@ -171,16 +160,12 @@ void sk_attention_head(const float *q, const uint16_t *k_cache, const uint16_t *
 #if defined(__x86_64__)
     if (sk_cpu_has_avx2()) {
         uint16_t q16[512], acc16[512];
-        float qf[512];
-        for (int64_t i = 0; i < d; i++) {
-            q16[i] = f2h(q[i]);
-            qf[i] = qh[i];
-        }
+        for (int64_t i = 0; i < d; i++) q16[i] = f2h(q[i]);
         if (d == 64) {
-            attention_avx2_d64(qf, k_cache, v_cache, block_table, block_size, block_stride, head_offset, n_keys, scale, out);
+            attention_avx2_d64(q16, qh, k_cache, v_cache, block_table, block_size, block_stride, head_offset, n_keys, scale, out);
             return;
         }
-        attention_avx2(q16, qf, k_cache, v_cache, block_table, block_size, block_stride, head_offset, d, n_keys, scale, acc16, out);
+        attention_avx2(q16, qh, k_cache, v_cache, block_table, block_size, block_stride, head_offset, d, n_keys, scale, acc16, out);
         return;
     }
 #endif

@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import SluiceAPI
+import SluiceLedger
 
 /// Gives every request an id, turns every thrown error into a well-formed error response (OpenAI shape,
 /// or Anthropic shape on `/v1/messages`), stamps `x-sluice-request-id` on every response, and logs one
@@ -8,13 +9,13 @@ import SluiceAPI
 struct GatewayMiddleware: RouterMiddleware {
     typealias Context = SluiceRequestContext
 
-    let requestIDs = RequestIDGenerator()
+    let requestIDs = CountedIDs(prefix: "req_", randomHexDigits: 8)
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         var context = context
-        let requestID = requestIDs.make()
+        let requestID = requestIDs.next()
         context.requestID = requestID
         context.logger[metadataKey: "request_id"] = .string(requestID)
         var response: Response

@@ -30,7 +30,7 @@ public final class PostgresStore: Store {
     public let schema: String?
     let client: PostgresClient
     let logger: Logger
-    let reservationIDs = ReservationIDs()
+    let reservationIDs = CountedIDs(prefix: "res_", randomHexDigits: 16)
     /// `host:port`, for messages.
     let server: String
     private let runner: Task<Void, Never>

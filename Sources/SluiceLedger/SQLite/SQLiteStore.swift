@@ -38,7 +38,7 @@ public final class SQLiteStore: Store {
     let usageWriter: SQLiteUsageWriter
     let gate = SerialGate()
     let budgets = Mutex(SQLiteBudgetBook())
-    let reservationIDs = ReservationIDs()
+    let reservationIDs = CountedIDs(prefix: "res_", randomHexDigits: 16)
     private let closed = Atomic<Bool>(false)
 
     /// Opens the database at `path`, creating the file (and its directory) if needed. Call
