@@ -14,6 +14,28 @@ struct MoneyTests {
         #expect(money.amountText == formatted)
     }
 
+    @Test("formatting agrees with plain string arithmetic at the extremes and on random amounts")
+    func formatsEveryMagnitude() throws {
+        func reference(_ nanos: Int64) -> String {
+            let whole = nanos.magnitude / 1_000_000_000
+            var fraction = String(nanos.magnitude % 1_000_000_000)
+            fraction = String(repeating: "0", count: 9 - fraction.count) + fraction
+            while fraction.hasSuffix("0") { fraction.removeLast() }
+            return (nanos < 0 ? "-" : "") + "\(whole)" + (fraction.isEmpty ? "" : "." + fraction)
+        }
+        var generator = SystemRandomNumberGenerator()
+        let extremes: [Int64] = [0, 1, -1, 10, 999_999_999, 1_000_000_000, -1_000_000_001, 100_000_000, .max, .min, .min + 1]
+        let random: [Int64] = (0..<2_000).map { index in
+            let value = Int64.random(in: .min ... .max, using: &generator)
+            return value >> Int64(index % 63)
+        }
+        for nanos in extremes + random {
+            let text = Money(nanos: nanos, currency: .usd).amountText
+            #expect(text == reference(nanos))
+            if nanos != .min { #expect(Money(text, currency: .usd)?.nanos == nanos) }
+        }
+    }
+
     @Test("bad decimal text is refused", arguments: ["", "abc", "1.2.3", "0.0000000001", "1e5", "99999999999999999999", ".", "1,5"])
     func refuses(text: String) {
         #expect(Money(text, currency: .usd) == nil)

@@ -25,17 +25,40 @@ enum DecimalText {
         return negative ? -value : value
     }
 
-    /// 270_000_000 → `"0.27"`; 5_000_000_000 → `"5"`.
+    /// 270_000_000 → `"0.27"`; 5_000_000_000 → `"5"`. Written digit by digit into one buffer: this text
+    /// goes out in the `x-sluice-cost` header of every priced request.
     static func format(nanos: Int64) -> String {
-        let sign = nanos < 0 ? "-" : ""
-        let magnitude = nanos.magnitude
-        let whole = magnitude / UInt64(Money.nanosPerUnit)
-        let fraction = magnitude % UInt64(Money.nanosPerUnit)
-        guard fraction != 0 else { return "\(sign)\(whole)" }
-        var digits = String(fraction)
-        digits = String(repeating: "0", count: 9 - digits.count) + digits
-        while digits.hasSuffix("0") { digits.removeLast() }
-        return "\(sign)\(whole).\(digits)"
+        let unit = UInt64(Money.nanosPerUnit)
+        var whole = nanos.magnitude / unit
+        var fraction = nanos.magnitude % unit
+        // A sign, at most 10 whole digits (Int64.min is -9223372036.854775808), a point, 9 fraction digits.
+        return String(unsafeUninitializedCapacity: 21) { bytes in
+            var end = 0
+            if nanos < 0 {
+                bytes[end] = UInt8(ascii: "-")
+                end += 1
+            }
+            let wholeStart = end
+            repeat {
+                bytes[end] = UInt8(ascii: "0") + UInt8(whole % 10)
+                whole /= 10
+                end += 1
+            } while whole > 0
+            bytes[wholeStart..<end].reverse()
+            guard fraction != 0 else { return end }
+            var places = 9
+            while fraction % 10 == 0 {
+                fraction /= 10
+                places -= 1
+            }
+            bytes[end] = UInt8(ascii: ".")
+            end += 1
+            for place in stride(from: places - 1, through: 0, by: -1) {
+                bytes[end + place] = UInt8(ascii: "0") + UInt8(fraction % 10)
+                fraction /= 10
+            }
+            return end + places
+        }
     }
 }
 

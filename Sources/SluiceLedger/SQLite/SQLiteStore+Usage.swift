@@ -7,7 +7,7 @@ extension SQLiteStore {
         completion_tokens, reasoning_tokens, cost_nanos, cost_currency, base_cost_nanos, latency_ms, ttft_ms, \
         experiment_arm, cache_hit
         """
-    /// The usage columns plus the settlement each row carries (see the schema's trigger).
+    /// The usage columns plus the settlement each row carries (its record; the writer applies it to `budget_spend`).
     static let insertColumns = usageColumns + ", charge_key_id, charge_period, charge_nanos, charge_currency"
     static let insertColumnCount = 23
 
@@ -107,20 +107,15 @@ extension SQLiteStore: SynchronousRecorder {
     }
 
     /// Writes the records (ignoring request ids already stored) in one transaction on the usage
-    /// writer's connection; the schema's trigger adds the settlements of the rows actually inserted to
-    /// `budget_spend` in the same transaction. Then moves the settled amounts from reserved to spent in
-    /// memory and closes every reservation the batch settles.
+    /// writer's connection, which adds the settlements of the rows actually inserted to `budget_spend`
+    /// in the same transaction. Then moves the settled amounts from reserved to spent in memory and
+    /// closes every reservation the batch settles.
     public func recordOnRecorderThread(_ entries: [LedgerEntry]) throws(LedgerError) {
         guard !entries.isEmpty else { return }
         try checkOpen()
         let batch = try LedgerBatch(entries, baseCurrency: baseCurrency)
-        var settlements: [String: Settlement] = [:]
-        for entry in entries where settlements[entry.record.requestID] == nil {
-            if let settlement = entry.settlement { settlements[entry.record.requestID] = settlement }
-        }
         do throws(LedgerError) {
-            let inserted = try usageWriter.insert(batch.records, settlements: settlements)
-            let charges = LedgerBatch.charges(batch.settlements(inserted: inserted))
+            let charges = try usageWriter.insert(batch)
             budgets.withLock { $0.settle(charges, closing: batch.reservationIDs) }
         } catch {
             // The commit may or may not have happened: read these periods' spend again when next needed.

@@ -22,6 +22,7 @@ final class SQLiteUsageWriter: @unchecked Sendable {
     private let connection: OpaquePointer
     private var insertStatement: OpaquePointer?
     private var spendStatement: OpaquePointer?
+    private var chargeStatement: OpaquePointer?
     private let thread: NIOThreadPool
     private let path: String
     /// Pages in the WAL after the last commit, as SQLite's WAL hook reports them.
@@ -126,11 +127,12 @@ final class SQLiteUsageWriter: @unchecked Sendable {
         let closed: Result<Void, LedgerError> = await withCheckedContinuation { continuation in
             thread.submit { state in
                 guard case .active = state else { return continuation.resume(returning: .success(())) }
-                for statement in [self.insertStatement, self.spendStatement] {
+                for statement in [self.insertStatement, self.spendStatement, self.chargeStatement] {
                     if let statement { sqlite_nio_sqlite3_finalize(statement) }
                 }
                 self.insertStatement = nil
                 self.spendStatement = nil
+                self.chargeStatement = nil
                 let status = sqlite_nio_sqlite3_close_v2(self.connection)
                 continuation.resume(returning: status == SQLITE_OK
                     ? .success(()) : .failure(.storeFailure("sqlite: closing \(self.path) failed with code \(status)")))
@@ -164,11 +166,16 @@ final class SQLiteUsageWriter: @unchecked Sendable {
         }
     }
 
-    /// Inserts `records` in one transaction; the schema's trigger adds each inserted row's settlement to
-    /// `budget_spend`. A record whose request id is already stored is skipped (a retried batch), and
-    /// settles nothing. Returns the request ids actually inserted. On any other error nothing of the
-    /// batch is applied.
-    func insert(_ records: [UsageRecord], settlements: [String: Settlement]) throws(LedgerError) -> Set<String> {
+    /// Inserts the batch's records in one transaction, and adds the settlements of the rows actually
+    /// inserted to `budget_spend` in the same transaction, one upsert per key and period. A record whose
+    /// request id is already stored is skipped (a retried batch), and settles nothing. Returns what the
+    /// batch added to each period. On any error nothing of the batch is applied.
+    func insert(_ batch: LedgerBatch) throws(LedgerError) -> [LedgerBatch.Charge] {
+        let records = batch.records
+        var settlements: [String: Settlement] = [:]
+        for entry in batch.entries where settlements[entry.record.requestID] == nil {
+            if let settlement = entry.settlement { settlements[entry.record.requestID] = settlement }
+        }
         try execute("BEGIN IMMEDIATE")
         do throws(LedgerError) {
             let statement = try prepared(&insertStatement, Self.insertSQL)
@@ -176,14 +183,38 @@ final class SQLiteUsageWriter: @unchecked Sendable {
             for record in records where try insert(record, settlements[record.requestID], with: statement) {
                 inserted.insert(record.requestID)
             }
+            let charges = LedgerBatch.charges(batch.settlements(inserted: inserted))
+            for charge in charges { try add(charge) }
             try execute("COMMIT")
             checkpointIfDue()
-            return inserted
+            return charges
         } catch {
             if sqlite_nio_sqlite3_get_autocommit(connection) == 0 { try? execute("ROLLBACK") }
             throw error
         }
     }
+
+    /// Adds `charge` to its period's row of `budget_spend`, creating the row at the charge.
+    private func add(_ charge: LedgerBatch.Charge) throws(LedgerError) {
+        let statement = try prepared(&chargeStatement, Self.chargeSQL)
+        defer {
+            sqlite_nio_sqlite3_reset(statement)
+            sqlite_nio_sqlite3_clear_bindings(statement)
+        }
+        var binder = Binder(statement: statement)
+        binder.text(charge.period.keyID)
+        binder.int(charge.period.start)
+        binder.int(charge.amount.nanos)
+        binder.text(charge.amount.currency.code)
+        if let status = binder.failure { throw failure(status, doing: "binding a budget_spend update") }
+        let status = sqlite_nio_sqlite3_step(statement)
+        guard status == SQLITE_DONE else { throw failure(status, doing: "adding to budget_spend") }
+    }
+
+    private static let chargeSQL = """
+        INSERT INTO budget_spend (key_id, period_start, spent_nanos, currency) VALUES (?, ?, ?, ?)
+        ON CONFLICT (key_id, period_start) DO UPDATE SET spent_nanos = spent_nanos + excluded.spent_nanos
+        """
 
     /// The settled spend stored for a key's period, nil if it has none.
     func spend(keyID: String, periodStart: Int64) throws(LedgerError) -> Money? {

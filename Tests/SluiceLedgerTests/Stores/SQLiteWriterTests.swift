@@ -5,6 +5,60 @@ import Testing
 /// What only the SQLite store does: its usage writer's connection and thread, and checkpoints off it.
 @Suite("SQLite usage writer")
 struct SQLiteWriterTests {
+    @Test("a ledger written before the writer applied settlements itself migrates, and charges each settlement once")
+    func migratesAwayFromTheTrigger() async throws {
+        let fixture = try StoreFixture(.sqlite)
+        let old = try #require(try await fixture.open() as? SQLiteStore)
+        let request = Sample.reservation(amount: Sample.dollars(1), limit: Sample.dollars(50))
+        let half = Money(nanos: 500_000_000, currency: .usd)
+        do {
+            // Schema version 2, and a row as the build of that version stored it: its settlement rides on
+            // the row, and the schema's trigger adds it to budget_spend.
+            try await old.migrate(through: 2)
+            try await old.writer.execute(
+                """
+                INSERT INTO usage (request_id, started_at, key_id, route, model, upstream, status, prompt_tokens,
+                    cached_tokens, completion_tokens, reasoning_tokens, cost_nanos, cost_currency, base_cost_nanos,
+                    latency_ms, cache_hit, charge_key_id, charge_period, charge_nanos, charge_currency)
+                VALUES ('before', 0, ?, 'chat', 'm', 'mock', 200, 1, 0, 1, 0, 500000000, 'USD', 500000000, 1, 0,
+                    ?, ?, 500000000, 'USD')
+                """, [.text(request.keyID), .text(request.keyID), .integer(Int(request.periodStart))])
+            try await old.close()
+
+            let store = try #require(try await fixture.open() as? SQLiteStore)
+            try await store.migrate()
+            let triggers = try await store.writer.rows("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            #expect(triggers.isEmpty)
+            var status = try await store.budgetStatus(keyID: request.keyID, periodStart: request.periodStart, currency: .usd)
+            #expect(status.spent == half)
+            // Three settlements in one batch, one of them a retry of the row stored before: 1.0 more.
+            let first = try await store.reserve(request)
+            let second = try await store.reserve(request)
+            let third = try await store.reserve(request)
+            try await store.record([
+                StoreConformanceTests.settling(second, charge: half, id: "after-1"),
+                StoreConformanceTests.settling(third, charge: half, id: "after-2"),
+                StoreConformanceTests.settling(first, charge: half, id: "before"),
+            ])
+            status = try await store.budgetStatus(keyID: request.keyID, periodStart: request.periodStart, currency: .usd)
+            #expect(status.spent == Money(nanos: 1_500_000_000, currency: .usd))
+            #expect(status.reserved == Sample.dollars(0))
+            try await store.close()
+
+            let reopened = try await fixture.open()
+            status = try await reopened.budgetStatus(keyID: request.keyID, periodStart: request.periodStart, currency: .usd)
+            #expect(status.spent == Money(nanos: 1_500_000_000, currency: .usd))
+            let totals = try await reopened.usage(UsageQuery(groupBy: .key))
+            #expect(totals.map(\.requests) == [3])
+            try await reopened.close()
+        } catch {
+            try? await old.close()
+            await fixture.destroy()
+            throw error
+        }
+        await fixture.destroy()
+    }
+
     @Test("a growing WAL is checkpointed off the writer and stays bounded, and every row survives a reopen")
     func checkpointsOffTheWriter() async throws {
         let fixture = try StoreFixture(.sqlite)
