@@ -198,6 +198,22 @@ private func randomBlocks(_ type: GGUFTensorType, blocks: Int, noise: inout Nois
         #expect(abs(sk_logsumexp([1, 2, 3], 3) - lse) < 1e-6)
     }
 
+    @Test("logsumexp over a vocabulary agrees with a double-precision reference")
+    func logsumexpOverAVocabulary() {
+        var generator = SamplerRandom(seed: 7)
+        for (count, spread) in [(49_157, Float(30)), (151_936, Float(200)), (15, Float(5)), (8, Float(1))] {
+            var logits: [Float] = (0..<count).map { _ in generator.nextUnitFloat() * 2 * spread - spread }
+            logits[count / 2] = -.infinity
+            logits[count - 1] = spread + 3
+            let maximum: Double = Double(logits.max()!)
+            let reference: Double = maximum + log(logits.reduce(0.0) { $0 + exp(Double($1) - maximum) })
+            let value: Float = sk_logsumexp(logits, Int64(count))
+            #expect(abs(Double(value) - reference) < 1e-5 * max(1, abs(reference)), "n=\(count): \(value) vs \(reference)")
+        }
+        let empty: [Float] = [-.infinity, -.infinity, -.infinity, -.infinity, -.infinity, -.infinity, -.infinity, -.infinity, -.infinity]
+        #expect(sk_logsumexp(empty, 9) == -.infinity)
+    }
+
     @Test func ropePairsAdjacentOrHalfSplit() {
         // Position 1, one head of 4 dims, base 10000: pair 0 rotates by 1 rad, pair 1 by 0.01 rad.
         var adjacent: [Float] = [1, 0, 1, 0]
