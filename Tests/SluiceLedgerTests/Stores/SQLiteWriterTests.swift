@@ -7,11 +7,9 @@ import Testing
 struct SQLiteWriterTests {
     @Test("a ledger written before the writer applied settlements itself migrates, and charges each settlement once")
     func migratesAwayFromTheTrigger() async throws {
-        let fixture = try StoreFixture(.sqlite)
-        let old = try #require(try await fixture.open() as? SQLiteStore)
         let request = Sample.reservation(amount: Sample.dollars(1), limit: Sample.dollars(50))
         let half = Money(nanos: 500_000_000, currency: .usd)
-        do {
+        try await withSQLiteStore { fixture, old in
             // Schema version 2, and a row as the build of that version stored it: its settlement rides on
             // the row, and the schema's trigger adds it to budget_spend.
             try await old.migrate(through: 2)
@@ -51,19 +49,12 @@ struct SQLiteWriterTests {
             let totals = try await reopened.usage(UsageQuery(groupBy: .key))
             #expect(totals.map(\.requests) == [3])
             try await reopened.close()
-        } catch {
-            try? await old.close()
-            await fixture.destroy()
-            throw error
         }
-        await fixture.destroy()
     }
 
     @Test("a growing WAL is checkpointed off the writer and stays bounded, and every row survives a reopen")
     func checkpointsOffTheWriter() async throws {
-        let fixture = try StoreFixture(.sqlite)
-        let store = try #require(try await fixture.open() as? SQLiteStore)
-        do {
+        try await withSQLiteStore { fixture, store in
             try await store.migrate()
             var written = 0
             // About 60 WAL pages per thousand rows: nine times the 1,000-page threshold in all.
@@ -92,11 +83,21 @@ struct SQLiteWriterTests {
             #expect(totals.map(\.requests) == [written + 1])
             #expect(totals.first?.cost == Money(nanos: Int64(written) * 3 + 1_000, currency: .usd))
             try await reopened.close()
-        } catch {
-            try? await store.close()
-            await fixture.destroy()
-            throw error
         }
-        await fixture.destroy()
     }
+}
+
+/// Runs `body` with a store (not migrated) on a fresh SQLite file, and deletes the file afterwards.
+/// `body` closes the store itself (to reopen the file); if it throws, the store is closed for it.
+private func withSQLiteStore(_ body: (StoreFixture, SQLiteStore) async throws -> Void) async throws {
+    let fixture = try StoreFixture(.sqlite)
+    let store = try #require(try await fixture.open() as? SQLiteStore)
+    do {
+        try await body(fixture, store)
+    } catch {
+        try? await store.close()
+        await fixture.destroy()
+        throw error
+    }
+    await fixture.destroy()
 }
