@@ -179,11 +179,13 @@ final class SQLiteUsageWriter: @unchecked Sendable {
         try execute("BEGIN IMMEDIATE")
         do throws(LedgerError) {
             let statement = try prepared(&insertStatement, Self.insertSQL)
-            var inserted = Set<String>(minimumCapacity: records.count)
-            for record in records where try insert(record, settlements[record.requestID], with: statement) {
-                inserted.insert(record.requestID)
+            // The settlements of the rows actually inserted (a row already stored settled when it was).
+            var applied: [Settlement] = []
+            for record in records {
+                let settlement = settlements[record.requestID]
+                if try insert(record, settlement, with: statement), let settlement { applied.append(settlement) }
             }
-            let charges = LedgerBatch.charges(batch.settlements(inserted: inserted))
+            let charges = LedgerBatch.charges(applied)
             for charge in charges { try add(charge) }
             try execute("COMMIT")
             checkpointIfDue()
