@@ -51,6 +51,31 @@ SK_AVX2 static inline void mad_f16(uint16_t *y, const uint16_t *x, float v, int6
     for (; i < n; i++) y[i] = f2h(h2f(y[i]) + h2f(x[i]) * v);
 }
 
+// One key of ggml's online softmax, for the key's score `s`: updates the running maximum `*M` and sum
+// `*S`, sets `*vs` to the key's weight and `*ms` to the factor the accumulator is scaled by before the
+// key's value is added. Returns whether that scaling is needed (the maximum rose; otherwise `*ms` is 1).
+__attribute__((always_inline)) static inline int softmax_step(float s, float *M, float *S, float *ms, float *vs) {
+    const float Mold = *M;
+    int rose = 0;
+    *ms = 1.0f;
+    *vs = 1.0f;
+    if (s > *M) {
+        *M = s;
+        *ms = expf(Mold - s);
+        rose = 1;
+    } else {
+        *vs = expf(s - *M);
+    }
+    *S = fmaf(*S, *ms, *vs);  // GCC contracts ggml's `S*ms + vs` into an FMA
+    return rose;
+}
+
+// The offset of key `t0`'s block (the first key of a block of the paged cache) plus `head_offset`.
+__attribute__((always_inline)) static inline int64_t key_block_base(const int32_t *block_table, int64_t t0, int64_t block_size,
+                                                                   int64_t block_stride, int64_t head_offset) {
+    return (int64_t)block_table[t0 / block_size] * block_size * block_stride + head_offset;
+}
+
 // Online-softmax attention with an f16 accumulator, as ggml's CPU flash attention does for one query row.
 // Keys are walked block by block of the paged cache (no division per key).
 SK_AVX2 static void attention_avx2(const uint16_t *q16, const float *qf, const uint16_t *k_cache, const uint16_t *v_cache,
@@ -61,22 +86,13 @@ SK_AVX2 static void attention_avx2(const uint16_t *q16, const float *qf, const u
     for (int64_t i = 0; i < head_dim; i++) acc16[i] = 0;
     for (int64_t t0 = 0; t0 < n_keys; t0 += block_size) {
         const int64_t count = n_keys - t0 < block_size ? n_keys - t0 : block_size;
-        const int64_t base = (int64_t)block_table[t0 / block_size] * block_size * block_stride + head_offset;
+        const int64_t base = key_block_base(block_table, t0, block_size, block_stride, head_offset);
         for (int64_t j = 0; j < count; j++) {
             const uint16_t *k = k_cache + base + j * block_stride;
             const uint16_t *v = v_cache + base + j * block_stride;
-            const float s = dot_f16_ggml(k, qf, q16, head_dim) * scale;
-            const float Mold = M;
-            float ms = 1.0f, vs = 1.0f;
-            if (s > M) {
-                M = s;
-                ms = expf(Mold - M);
-                scale_f16(acc16, ms, head_dim);
-            } else {
-                vs = expf(s - M);
-            }
+            float ms, vs;
+            if (softmax_step(dot_f16_ggml(k, qf, q16, head_dim) * scale, &M, &S, &ms, &vs)) scale_f16(acc16, ms, head_dim);
             mad_f16(acc16, v, vs, head_dim);
-            S = fmaf(S, ms, vs);  // GCC contracts ggml's `S*ms + vs` into an FMA
         }
     }
     const float inv = S == 0.0f ? 0.0f : 1.0f / S;
@@ -93,27 +109,20 @@ SK_AVX2 static void attention_avx2_d64(const uint16_t *q16, const float *qf, con
     for (int j = 0; j < 8; j++) acc[j] = _mm256_setzero_ps();
     for (int64_t t0 = 0; t0 < n_keys; t0 += block_size) {
         const int64_t count = n_keys - t0 < block_size ? n_keys - t0 : block_size;
-        const int64_t base = (int64_t)block_table[t0 / block_size] * block_size * block_stride + head_offset;
+        const int64_t base = key_block_base(block_table, t0, block_size, block_stride, head_offset);
         for (int64_t r = 0; r < count; r++) {
             const uint16_t *k = k_cache + base + r * block_stride;
             const uint16_t *v = v_cache + base + r * block_stride;
-            const float s = dot_f16_ggml(k, qf, q16, 64) * scale;
-            const float Mold = M;
-            float ms = 1.0f, vs = 1.0f;
-            if (s > M) {
-                M = s;
-                ms = expf(Mold - M);
+            float ms, vs;
+            if (softmax_step(dot_f16_ggml(k, qf, q16, 64) * scale, &M, &S, &ms, &vs)) {
                 const __m256 msv = _mm256_set1_ps(ms);
                 for (int j = 0; j < 8; j++) acc[j] = _mm256_cvtph_ps(_mm256_cvtps_ph(_mm256_mul_ps(acc[j], msv), 0));
-            } else {
-                vs = expf(s - M);
             }
             const __m256 vsv = _mm256_set1_ps(vs);
             for (int j = 0; j < 8; j++) {
                 const __m256 vx = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(v + j * 8)));
                 acc[j] = _mm256_cvtph_ps(_mm256_cvtps_ph(_mm256_fmadd_ps(vx, vsv, acc[j]), 0));
             }
-            S = fmaf(S, ms, vs);  // GCC contracts ggml's `S*ms + vs` into an FMA
         }
     }
     const float inv = S == 0.0f ? 0.0f : 1.0f / S;
