@@ -130,7 +130,9 @@ struct LedgerCommand: AsyncParsableCommand {
         if let database = target.database { await postgres?.dropDatabase(database) }
         if variant != .off && variant != .postgres {
             let base = directory.appendingPathComponent("ledger-\(label).sqlite").path
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: base + suffix) }
+            for suffix in ["", "-wal", "-shm", "-usagelog-0", "-usagelog-1"] {
+                try? FileManager.default.removeItem(atPath: base + suffix)
+            }
         }
         Self.progress(String(
             format: "%@: %.0f req/s, %@ CPU/req", label, figures.throughput.requestsPerSecond,

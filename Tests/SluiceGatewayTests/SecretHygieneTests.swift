@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import SluiceGateway
-import SluiceLedger
+@testable import SluiceLedger
 import SluiceTesting
 import Testing
 
@@ -52,8 +52,10 @@ struct SecretHygieneTests {
                     #expect(!lines.contains { $0.contains(leaked) }, "a key leaked into the logs")
                 }
                 // The database file holds only the hash.
-                let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-                    + ((try? Data(contentsOf: URL(fileURLWithPath: path + "-wal"))) ?? Data())
+                let files = [path + "-wal"] + UsageJournal.paths(databasePath: path)
+                let bytes = try files.reduce(Data(contentsOf: URL(fileURLWithPath: path))) { bytes, file in
+                    bytes + ((try? Data(contentsOf: URL(fileURLWithPath: file))) ?? Data())
+                }
                 #expect(bytes.range(of: Data(secret.utf8)) == nil, "the secret is in the database file")
                 #expect(bytes.range(of: Data(KeySecret.hash(secret).utf8)) != nil, "the hash is")
             }

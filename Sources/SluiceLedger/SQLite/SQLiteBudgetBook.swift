@@ -89,6 +89,14 @@ struct SQLiteBudgetBook {
         for id in ids { release(id: id) }
     }
 
+    /// Takes back charges that `settle` counted but the database did not apply (settlements of rows it
+    /// already had).
+    mutating func unsettle(_ charges: [LedgerBatch.Charge]) {
+        for charge in charges where spent[charge.period] != nil {
+            spent[charge.period]?.nanos -= charge.amount.nanos
+        }
+    }
+
     /// Forgets the loaded spend of `periods`, so that it is read again (after a write whose outcome is
     /// unknown).
     mutating func forget(_ periods: Set<Period>) {

@@ -20,8 +20,11 @@ extension SQLiteStore {
         _ = budgets.withLock { $0.release(id: reservation.id) }
     }
 
+    /// Ingests the journal first: until then a journaled record whose request id the database already
+    /// has (a retry) counts in the book, which errs towards refusing, never towards overspending.
     public func budgetStatus(keyID: String, periodStart: Int64, currency: Currency) async throws(LedgerError) -> BudgetStatus {
         try checkOpen()
+        try await flushJournal()
         let period = LedgerBatch.Period(keyID: keyID, start: periodStart)
         for _ in 0..<3 {
             let status = try budgets.withLock { book throws(LedgerError) -> BudgetStatus? in
@@ -46,8 +49,17 @@ extension SQLiteStore {
         try await usageWriter.run { writer throws(LedgerError) in
             try self.checkOpen()
             if self.budgets.withLock({ $0.spent[period] != nil }) { return }
-            let spent = try writer.spend(keyID: period.keyID, periodStart: period.start) ?? .zero(currency)
-            self.budgets.withLock { $0.load(period, spent: spent) }
+            var spent = try writer.spend(keyID: period.keyID, periodStart: period.start) ?? .zero(currency)
+            guard let journal = self.journal else {
+                self.budgets.withLock { $0.load(period, spent: spent) }
+                return
+            }
+            // Records journaled but not yet ingested (ingestion runs on this thread) count too; appends
+            // are held off until the book has the sum, and settle into it themselves afterwards.
+            journal.withPending { pending in
+                spent.nanos += self.pendingCharges(pending, for: period)
+                self.budgets.withLock { $0.load(period, spent: spent) }
+            }
         }
     }
 }

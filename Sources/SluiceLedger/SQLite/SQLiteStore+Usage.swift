@@ -11,16 +11,18 @@ extension SQLiteStore {
     static let insertColumns = usageColumns + ", charge_key_id, charge_period, charge_nanos, charge_currency"
     static let insertColumnCount = 23
 
-    /// Writes the records in one transaction on the usage writer's thread (see
-    /// ``recordOnRecorderThread(_:)``).
+    /// Appends the records to the journal, durable when this returns, and settles them at once; the
+    /// writer thread moves them into the database within ``ingestDelay``. Without the journal (another
+    /// store on this file holds it), commits them in one transaction on the usage writer's thread.
     public func record(_ entries: [LedgerEntry]) async throws(LedgerError) {
         guard !entries.isEmpty else { return }
-        try checkOpen()
-        try await usageWriter.run { _ throws(LedgerError) in try self.recordOnRecorderThread(entries) }
+        if try recordDirectly(entries) { return }
+        try await usageWriter.run { _ throws(LedgerError) in try self.commitOnWriterThread(entries) }
     }
 
     public func usageRecord(requestID: String) async throws(LedgerError) -> UsageRecord? {
         try checkOpen()
+        try await flushJournal()
         let rows = try await reader.rows(
             "SELECT \(Self.usageColumns) FROM usage WHERE request_id = ?", [.text(requestID)])
         return try rows.first.map { row throws(LedgerError) in try UsageRecord(row, baseCurrency: baseCurrency) }
@@ -28,6 +30,7 @@ extension SQLiteStore {
 
     public func usage(_ query: UsageQuery) async throws(LedgerError) -> [UsageTotal] {
         try checkOpen()
+        try await flushJournal()
         var conditions: [String] = []
         var binds: [SQLiteData] = []
         if let since = query.since {
@@ -69,6 +72,7 @@ extension SQLiteStore {
     /// commit runs between them.
     public func pruneUsage(before date: Date) async throws(LedgerError) -> Int {
         try checkOpen()
+        try await flushJournal()
         let micros = StoreColumns.micros(date)
         var total = 0
         while true {
@@ -98,20 +102,21 @@ extension SQLiteStore {
     }
 }
 
-extension SQLiteStore: SynchronousRecorder {
-
-    public func submitOnRecorderThread(_ job: @escaping @Sendable (_ active: Bool) -> Void) {
-        usageWriter.submit { state in
-            if case .active = state { job(true) } else { job(false) }
-        }
+extension SQLiteStore: DirectRecorder {
+    /// Journals the records (see ``record(_:)``); false, doing nothing, when this store has no journal.
+    public func recordDirectly(_ entries: [LedgerEntry]) throws(LedgerError) -> Bool {
+        guard let journal else { return false }
+        try checkOpen()
+        let batch = try LedgerBatch(entries, baseCurrency: baseCurrency)
+        try self.journal(entries, to: journal, batch: batch)
+        return true
     }
 
     /// Writes the records (ignoring request ids already stored) in one transaction on the usage
     /// writer's connection, which adds the settlements of the rows actually inserted to `budget_spend`
     /// in the same transaction. Then moves the settled amounts from reserved to spent in memory and
-    /// closes every reservation the batch settles.
-    public func recordOnRecorderThread(_ entries: [LedgerEntry]) throws(LedgerError) {
-        guard !entries.isEmpty else { return }
+    /// closes every reservation the batch settles. The path of a store without the journal.
+    func commitOnWriterThread(_ entries: [LedgerEntry]) throws(LedgerError) {
         try checkOpen()
         let batch = try LedgerBatch(entries, baseCurrency: baseCurrency)
         do throws(LedgerError) {

@@ -36,6 +36,9 @@ public final class SQLiteStore: Store {
     let reader: SQLiteConnection
     /// The connection and thread that write usage rows and settle spend, one job at a time.
     let usageWriter: SQLiteUsageWriter
+    /// Where records are durable until ingested; nil when another store on this file holds it, and
+    /// then records are committed to the database directly.
+    let journal: UsageJournal?
     let gate = SerialGate()
     let budgets = Mutex(SQLiteBudgetBook())
     let reservationIDs = CountedIDs(prefix: "res_", randomHexDigits: 16)
@@ -60,19 +63,37 @@ public final class SQLiteStore: Store {
                 throw .storeFailure("sqlite: cannot switch \(path) to WAL mode")
             }
             let reader = try await Self.open(path: path, logger: logger)
+            let usageWriter: SQLiteUsageWriter
             do throws(LedgerError) {
-                self.usageWriter = try await SQLiteUsageWriter.open(path: path)
+                usageWriter = try await SQLiteUsageWriter.open(path: path)
             } catch {
                 try? await reader.close()
                 throw error
             }
+            do throws(LedgerError) {
+                let opened = try UsageJournal.open(databasePath: path)
+                if let discarded = opened?.discardedBytes, discarded > 0 {
+                    logger.warning(
+                        "cut a torn tail off the usage journal (a process died in the middle of an append)",
+                        metadata: ["bytes": "\(discarded)"])
+                }
+                self.journal = opened?.journal
+            } catch {
+                try? await usageWriter.close()
+                try? await reader.close()
+                throw error
+            }
+            self.usageWriter = usageWriter
             self.reader = reader
         } catch {
             try? await writer.close()
             throw error
         }
         self.writer = writer
-        logger.debug("opened the SQLite ledger", metadata: ["path": "\(path)"])
+        logger.debug("opened the SQLite ledger", metadata: ["path": "\(path)", "journal": "\(journal != nil)"])
+        // Records a previous process journaled but did not ingest: into the database soon (after
+        // `migrate`, normally), or before the first read.
+        if let journal { arrange(journal.arrangement()) }
     }
 
     private static func open(path: String, logger: Logger) async throws(LedgerError) -> SQLiteConnection {
@@ -97,6 +118,16 @@ public final class SQLiteStore: Store {
     /// Closes the connections once the write in progress, if any, has finished. Further calls throw.
     public func close() async throws(LedgerError) {
         guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        if let journal {
+            // The last ingestion; what it cannot write stays in the journal for the next opening.
+            journal.seal()
+            do {
+                try await usageWriter.run { _ throws(LedgerError) in try self.ingestJournal(arrangedAs: .none) }
+            } catch {
+                logger.error("the usage journal could not be ingested at closing; it is kept", metadata: ["error": "\(error)"])
+            }
+            journal.close()
+        }
         try await gate.run { () async throws(LedgerError) in
             // The future-returning close runs even when the calling task is cancelled (a gateway stopped
             // by an error); both connections are closed whatever happens to the other, since SQLiteNIO

@@ -42,6 +42,11 @@ struct LedgerBatch {
         self.entries = entries
     }
 
+    /// A batch of entries already checked one append at a time (the SQLite store's journal).
+    init(checked entries: [LedgerEntry]) {
+        self.entries = entries
+    }
+
     /// The records, first occurrence of each request id only.
     var records: [UsageRecord] {
         var seen = Set<String>()
@@ -70,6 +75,23 @@ struct LedgerBatch {
                   applied.insert(entry.record.requestID).inserted
             else { return nil }
             return settlement
+        }
+    }
+
+    /// What every settlement of the batch adds to each period, duplicates included: what the SQLite
+    /// store's budget book counts when the entries are journaled, before the database has said which
+    /// rows are new.
+    var allCharges: [Charge] {
+        Self.charges(entries.compactMap(\.settlement))
+    }
+
+    /// What `all` charges beyond `applied`, per period: the settlements of rows the database already had.
+    static func excess(of all: [Charge], over applied: [Charge]) -> [Charge] {
+        var appliedNanos: [Period: Int64] = [:]
+        for charge in applied { appliedNanos[charge.period, default: 0] += charge.amount.nanos }
+        return all.compactMap { charge in
+            let rest = charge.amount.nanos - (appliedNanos[charge.period] ?? 0)
+            return rest == 0 ? nil : Charge(period: charge.period, amount: Money(nanos: rest, currency: charge.amount.currency))
         }
     }
 

@@ -6,10 +6,9 @@ import Synchronization
 /// loop writes whatever has accumulated in a single transaction. Under load, one commit carries many
 /// requests; alone, a request waits for one small transaction.
 ///
-/// With a store that is a ``SynchronousRecorder`` (SQLite), the loop runs on the store's own thread:
-/// the first entry of an idle writer schedules a drain there, which commits batch after batch until
-/// the queue is empty and resumes each batch's callers from that thread. Otherwise (PostgreSQL) the
-/// loop is ``run()``'s task, woken by each entry.
+/// The loop is ``run()``'s task, woken by each entry (PostgreSQL). A store that is a
+/// ``DirectRecorder`` (SQLite with its journal) needs no group commit: each entry is handed to it
+/// on the caller's thread and is durable when `write` returns.
 ///
 /// ```swift
 /// let writer = LedgerWriter(store: store, logger: logger)
@@ -21,18 +20,11 @@ public final class LedgerWriter: Sendable {
         var entries: [LedgerEntry] = []
         var waiters: [CheckedContinuation<Void, any Error>] = []
         var closed = false
-        /// A drain is scheduled on, or running on, the recorder's thread.
-        var draining = false
-    }
-
-    /// What `write` must do after queueing an entry.
-    private enum Kick {
-        case none, wakeLoop, scheduleDrain
     }
 
     let store: any Store
-    /// The store's thread, when it has one; the group commit then runs there.
-    let recorder: (any SynchronousRecorder)?
+    /// The store, when it records on the caller's thread.
+    let direct: (any DirectRecorder)?
     let logger: Logger
     let maxBatch: Int
     let attempts: Int
@@ -50,7 +42,7 @@ public final class LedgerWriter: Sendable {
     ///     commit ends.
     public init(store: any Store, logger: Logger, maxBatch: Int = 1024, attempts: Int = 3, commitDelay: Duration = .zero) {
         self.store = store
-        self.recorder = store.synchronousRecorder
+        self.direct = store.directRecorder
         self.logger = logger
         self.maxBatch = maxBatch
         self.attempts = attempts
@@ -61,39 +53,27 @@ public final class LedgerWriter: Sendable {
     /// Queues `entry` and returns once it is committed. Throws the store's error if every attempt to
     /// commit its batch failed, or ``LedgerError/storeFailure(_:)`` after ``run()`` has ended.
     public func write(_ entry: LedgerEntry) async throws {
+        if let direct {
+            guard !state.withLock({ $0.closed }) else { throw LedgerError.storeFailure("the ledger writer has stopped") }
+            if try direct.recordDirectly([entry]) { return }
+        }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let kick = state.withLock { pending -> Kick? in
-                guard !pending.closed else { return nil }
+            let queued = state.withLock { pending -> Bool in
+                guard !pending.closed else { return false }
                 pending.entries.append(entry)
                 pending.waiters.append(continuation)
-                guard recorder != nil else { return .wakeLoop }
-                if pending.draining { return Kick.none }
-                pending.draining = true
-                return .scheduleDrain
+                return true
             }
-            switch kick {
-            case nil: continuation.resume(throwing: LedgerError.storeFailure("the ledger writer has stopped"))
-            case .none?: break
-            case .wakeLoop?: wake.yield()
-            case .scheduleDrain?: recorder?.submitOnRecorderThread { active in self.drainOnRecorderThread(active: active) }
+            if queued {
+                wake.yield()
+            } else {
+                continuation.resume(throwing: LedgerError.storeFailure("the ledger writer has stopped"))
             }
         }
     }
 
-    /// Commits batches until the task is cancelled, then commits what is still queued and refuses more.
+    /// Commits batches until the task is cancelled, then commits what is queued and refuses more.
     public func run() async {
-        if let recorder {
-            // The drains run on the recorder's thread; this task only waits to be stopped.
-            for await _ in wakeups {}
-            state.withLock { $0.closed = true }
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                recorder.submitOnRecorderThread { active in
-                    self.drainOnRecorderThread(active: active)
-                    continuation.resume()
-                }
-            }
-            return
-        }
         for await _ in wakeups {
             await drain()
             if Task.isCancelled { break }
@@ -120,11 +100,10 @@ public final class LedgerWriter: Sendable {
         }
     }
 
-    /// Takes up to `maxBatch` queued entries; when none are left, marks the drain finished.
+    /// Takes up to `maxBatch` queued entries.
     private func nextBatch() -> ([LedgerEntry], [CheckedContinuation<Void, any Error>]) {
         state.withLock { pending in
             let count = min(pending.entries.count, maxBatch)
-            if count == 0 { pending.draining = false }
             let batch = (Array(pending.entries.prefix(count)), Array(pending.waiters.prefix(count)))
             pending.entries.removeFirst(count)
             pending.waiters.removeFirst(count)
@@ -138,41 +117,6 @@ public final class LedgerWriter: Sendable {
             case .success: waiter.resume()
             case .failure(let error): waiter.resume(throwing: error)
             }
-        }
-    }
-
-    /// The group commit on the recorder's thread: commits batches until the queue is empty. When the
-    /// store has closed (`active` false), fails what is queued without touching it.
-    private func drainOnRecorderThread(active: Bool) {
-        guard let recorder else { return }
-        var previousStart: ContinuousClock.Instant?
-        while true {
-            if let wait = delayBeforeNextCommit(previousStart) {
-                // This is the recorder's own thread: waiting here holds up only the ledger's writes.
-                usleep(UInt32(clamping: wait.components.seconds * 1_000_000 + wait.components.attoseconds / 1_000_000_000_000))
-            }
-            let start = ContinuousClock.now
-            let (entries, waiters) = nextBatch()
-            if entries.isEmpty { return }
-            guard active else {
-                Self.resume(waiters, with: .failure(LedgerError.storeFailure("the ledger store is closed")))
-                continue
-            }
-            var result: Result<Void, any Error> = .failure(LedgerError.storeFailure("no attempt made"))
-            for attempt in 1...max(attempts, 1) {
-                do {
-                    try recorder.recordOnRecorderThread(entries)
-                    result = .success(())
-                    break
-                } catch {
-                    result = .failure(error)
-                    logFailure(error, attempt: attempt, records: entries.count)
-                    // This is the recorder's own thread: waiting here holds up only the ledger's writes.
-                    if attempt < attempts { usleep(UInt32(20_000 * attempt)) }
-                }
-            }
-            previousStart = arrivedDuringCommit() ? start : nil
-            Self.resume(waiters, with: result)
         }
     }
 

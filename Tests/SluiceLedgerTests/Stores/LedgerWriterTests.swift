@@ -4,8 +4,8 @@ import Synchronization
 import Testing
 @testable import SluiceLedger
 
-/// The group commit, against both stores: SQLite commits on its own thread (a ``SynchronousRecorder``),
-/// PostgreSQL from the writer's task.
+/// The group commit, against both stores (the SQLite store wrapped so that it is not a
+/// ``DirectRecorder``, which it is through its journal), and the direct path the journal offers.
 @Suite("Ledger writer (group commit)")
 struct LedgerWriterTests {
     @Test("concurrent writes are each stored once, in fewer and bounded commits", arguments: StoreKind.allCases)
@@ -31,8 +31,6 @@ struct LedgerWriterTests {
             #expect(batches.allSatisfy { $0 <= 64 })
             // 300 writers arriving together, commits at least 5 ms apart: far fewer commits than writes.
             #expect(batches.count < 100, "\(batches.count) commits for 300 writes")
-            // SQLite's commits ran on its thread, PostgreSQL's through `record`.
-            #expect((store.synchronousRecorder != nil) == (kind == .sqlite))
         }
     }
 
@@ -101,8 +99,8 @@ struct LedgerWriterTests {
     }
 }
 
-/// A store that counts the batches committed through it, passing everything on to a real store. It is a
-/// ``SynchronousRecorder`` exactly when the store it wraps is one.
+/// A store that counts the batches committed through it, passing everything on to a real store. It is
+/// never a ``DirectRecorder``, so the writer group-commits through it.
 final class CountingStore<Inner: Store>: Store {
     let inner: Inner
     private let sizes = Mutex<[Int]>([])
@@ -149,14 +147,3 @@ protocol BatchCounting {
 }
 
 extension CountingStore: BatchCounting {}
-
-extension CountingStore: SynchronousRecorder where Inner == SQLiteStore {
-    func submitOnRecorderThread(_ job: @escaping @Sendable (_ active: Bool) -> Void) {
-        inner.submitOnRecorderThread(job)
-    }
-
-    func recordOnRecorderThread(_ entries: [LedgerEntry]) throws(LedgerError) {
-        try inner.recordOnRecorderThread(entries)
-        count(entries)
-    }
-}

@@ -24,7 +24,8 @@ struct StoreFixture: Sendable {
 
     let kind: StoreKind
     let baseCurrency: Currency
-    private let sqlitePath: String
+    /// The SQLite file (for the SQLite kind).
+    let sqlitePath: String
     private let postgresURL: String?
     private let schema: String
 
@@ -60,6 +61,7 @@ struct StoreFixture: Sendable {
         switch kind {
         case .sqlite:
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: sqlitePath + suffix) }
+            for path in UsageJournal.paths(databasePath: sqlitePath) { try? FileManager.default.removeItem(atPath: path) }
         case .postgres:
             guard let store = try? await open() as? PostgresStore else { return }
             try? await store.dropSchema()

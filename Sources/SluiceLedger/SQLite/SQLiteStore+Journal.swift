@@ -1,0 +1,92 @@
+import NIOCore
+import NIOPosix
+
+extension SQLiteStore {
+    /// How long journaled records wait before their ingestion, so that one transaction carries all the
+    /// records of that time (a few hundred under load) instead of a commit per handful.
+    static let ingestDelay: TimeAmount = .milliseconds(100)
+
+    /// Makes `entries` durable in the journal and settles them in the budget book at once, while the
+    /// journal is held (so that a period's spend loaded meanwhile counts each of them exactly once).
+    func journal(_ entries: [LedgerEntry], to journal: UsageJournal, batch: LedgerBatch) throws(LedgerError) {
+        let charges = batch.allCharges
+        let closing = batch.reservationIDs
+        let flush = try journal.append(entries) {
+            budgets.withLock { $0.settle(charges, closing: closing) }
+        }
+        arrange(flush)
+    }
+
+    /// Schedules the ingestion `flush` asks for on the usage writer's thread.
+    func arrange(_ flush: UsageJournal.Flush) {
+        switch flush {
+        case .none:
+            return
+        case .now:
+            submitIngestion(arrangedAs: .now)
+        case .later:
+            MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: Self.ingestDelay) {
+                self.submitIngestion(arrangedAs: .later)
+            }
+        }
+    }
+
+    private func submitIngestion(arrangedAs flush: UsageJournal.Flush) {
+        usageWriter.submit { state in
+            // A closed store ingests what is left in `close` (or leaves it for the next opening).
+            guard case .active = state else { return }
+            do throws(LedgerError) {
+                try self.ingestJournal(arrangedAs: flush)
+            } catch {
+                self.logger.error(
+                    "ingesting the usage journal failed; the records stay journaled and are retried",
+                    metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// Moves every pending journaled record into the database in one transaction (skipping request ids
+    /// it already has), takes back from the budget book what those skipped rows settled, and empties
+    /// the journal file they came from. On failure the records stay pending and a retry is arranged.
+    /// Call only on the usage writer's thread.
+    func ingestJournal(arrangedAs flush: UsageJournal.Flush) throws(LedgerError) {
+        guard let journal else { return }
+        let entries = journal.beginIngest(arrangedAs: flush)
+        guard !entries.isEmpty else {
+            arrange(journal.endIngest(count: 0))
+            return
+        }
+        let batch = LedgerBatch(checked: entries)
+        let applied: [LedgerBatch.Charge]
+        do throws(LedgerError) {
+            applied = try usageWriter.insert(batch)
+        } catch {
+            // The commit may or may not have happened: read these periods' spend again when next needed
+            // (the records are still pending, and counted again on top of what the database holds).
+            budgets.withLock { $0.forget(batch.periods) }
+            arrange(journal.arrangement())
+            throw error
+        }
+        let excess = LedgerBatch.excess(of: batch.allCharges, over: applied)
+        if !excess.isEmpty { budgets.withLock { $0.unsettle(excess) } }
+        arrange(journal.endIngest(count: entries.count))
+    }
+
+    /// Ingests the journal now, so that a read sees every record written before it.
+    func flushJournal() async throws(LedgerError) {
+        guard journal != nil else { return }
+        try await usageWriter.run { _ throws(LedgerError) in try self.ingestJournal(arrangedAs: .none) }
+    }
+
+    /// What the journaled records not yet in the database charge `period`, in nanos.
+    func pendingCharges(_ pending: [LedgerEntry], for period: LedgerBatch.Period) -> Int64 {
+        var nanos: Int64 = 0
+        for entry in pending {
+            guard let settlement = entry.settlement, settlement.reservation.keyID == period.keyID,
+                  settlement.reservation.periodStart == period.start
+            else { continue }
+            nanos += settlement.charge.nanos
+        }
+        return nanos
+    }
+}
