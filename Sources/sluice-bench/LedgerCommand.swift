@@ -33,7 +33,7 @@ struct LedgerCommand: AsyncParsableCommand {
         help: "Variants to run, in this order each round: off, sqlite, postgres; for splitting the cost also sqlite-record (no auth: cost and usage row only) and sqlite-key (a key without limits or budget).")
     var variants: [LedgerVariant] = LedgerVariant.standard
 
-    @Option(help: "The ledger's group-commit delay (`ledger.commit_delay_ms`) for the ledger-on variants. Default: the server's own (2).")
+    @Option(help: "The ledger's group-commit delay (`ledger.commit_delay_ms`) for the ledger-on variants (PostgreSQL; SQLite journals instead). Default: the server's own (2).")
     var commitDelayMs: Double?
 
     @Option(help: "PostgreSQL URL for the postgres variant; the user must be allowed to CREATE DATABASE (a fresh one per run). Default: start `scripts/postgres-test-server`.")

@@ -26,7 +26,8 @@ public struct LedgerConfig: Sendable, Hashable {
     public var reservationLeaseSeconds: Double
     /// The group commit's delay in milliseconds: under load, one commit of usage records starts at most
     /// this long after the previous one began, so each carries more requests. Default 2; 0 commits as
-    /// soon as the previous commit ends. An idle gateway commits at once either way.
+    /// soon as the previous commit ends. An idle gateway commits at once either way. PostgreSQL only:
+    /// the SQLite store journals each record instead.
     public var commitDelayMilliseconds: Double
 
     public init(

@@ -13,7 +13,8 @@ public struct LedgerSettings: Sendable {
     /// Usage records older than this are pruned; nil keeps them.
     public var retention: TimeInterval?
     /// The group commit's delay: under load, a commit of usage records starts at most this long after
-    /// the previous one began, so that each carries more requests (see ``LedgerWriter``).
+    /// the previous one began, so that each carries more requests (see ``LedgerWriter``). Stores that
+    /// record directly (SQLite's journal) do not group-commit.
     public var commitDelay: Duration
 
     public init(

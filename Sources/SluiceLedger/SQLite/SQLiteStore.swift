@@ -5,24 +5,27 @@ import Synchronization
 
 /// The embedded ledger store: one SQLite file, for a single gateway process.
 ///
-/// The file is in WAL mode with `synchronous=NORMAL`: a transaction that has committed survives the
-/// process being killed (`kill -9`), though not necessarily a power failure of the machine in the
-/// instant after the commit. Usage rows, the spend they settle, reads of that spend, and pruning run on
-/// a connection and thread of their own that keep their statements prepared (``SQLiteUsageWriter``);
-/// ``LedgerWriter`` runs its group commit on that thread. Keys and migrations are written through a
-/// SQLiteNIO connection, one transaction at a time; reads use a third connection, which WAL lets run
-/// beside a write.
+/// The file is in WAL mode with `synchronous=NORMAL`. Usage records do not wait for a commit: ``record(_:)``
+/// appends them to a ``UsageJournal`` beside the file (one checksummed `pwrite` on the caller's thread),
+/// which survives the process being killed (`kill -9`) just as a WAL commit does, though not necessarily
+/// a power failure of the machine in the instant after it. A connection and thread of their own
+/// (``SQLiteUsageWriter``) move the journaled records into the database every 100 ms in one transaction,
+/// with the spend they settle; reads of usage and spend ingest the journal first, and the next store to
+/// open the file ingests whatever a killed process left in it (skipping request ids already stored). Keys
+/// and migrations are written through a SQLiteNIO connection, one transaction at a time; reads use a
+/// third connection, which WAL lets run beside a write.
 ///
 /// Budgets are kept in memory, because this store is the only authority for them: settled spend per key
-/// and period is read from the `budget_spend` table on first use and then kept current, and open
-/// reservations live only in memory. ``reserve(_:)`` is therefore exact under any concurrency and costs
-/// microseconds. ``record(_:)`` writes the usage rows and the spend of their settlements in one
-/// transaction, and only after that commits moves the reservations' amounts to settled spend. When the
-/// process dies, its open reservations vanish with it (nothing was spent) and settled spend stays.
+/// and period is read from the `budget_spend` table on first use (plus what journaled records not yet
+/// ingested charge it) and then kept current, and open reservations live only in memory.
+/// ``reserve(_:)`` is therefore exact under any concurrency and costs microseconds. A record's
+/// settlement moves its amount from reserved to spent when the record is journaled. When the process
+/// dies, its open reservations vanish with it (nothing was spent) and settled spend stays.
 ///
 /// Several gateway replicas must share a ``PostgresStore`` instead: two processes using one SQLite file
 /// would each keep their own reservations and overrun budgets. (A one-off command such as creating a
-/// key may open the file while a gateway runs.)
+/// key may open the file while a gateway runs; the journal's lock keeps it out of the gateway's journal,
+/// and it commits what it records directly.)
 ///
 /// Call ``close()`` before releasing the store.
 public final class SQLiteStore: Store {

@@ -4,15 +4,14 @@ import VaporCSQLite
 /// The SQLite store's hot writes, usage rows and the budget spend they settle, on a connection and a
 /// thread of its own.
 ///
-/// Every request ends in a usage row, so this path decides what the ledger costs the gateway. SQLiteNIO
-/// would prepare a multi-row `INSERT` afresh for every batch (SQLite parses it per row) and hop from
-/// the caller to its shared thread pool and back through an event loop. Here one thread owns the
-/// connection and keeps its statements prepared, and ``LedgerWriter`` runs its group commit on that
-/// thread (see ``SynchronousRecorder``): a batch is a transaction of bind-and-step per row, then one
-/// resumption per waiting request.
+/// Every request ends in a usage row, so this path decides what the ledger costs the gateway. The
+/// records arrive through the store's ``UsageJournal``, and the store ingests them here in one
+/// transaction per ~100 ms: bind-and-step per row on statements kept prepared, and one `budget_spend`
+/// upsert per key and period. (SQLiteNIO would prepare a multi-row `INSERT` afresh for every batch and
+/// hop through its shared thread pool and an event loop.)
 ///
 /// Jobs run one at a time in the order submitted, so everything that reads or changes `budget_spend`
-/// here (commits, and loading a period's spend into the store's budget book) is serialized with the
+/// here (ingestions, and loading a period's spend into the store's budget book) is serialized with the
 /// settlements. The library is SQLiteNIO's own bundled SQLite (`VaporCSQLite`), the one the store's
 /// other connections use; their writes (keys, migrations) meet this connection's at SQLite's write
 /// lock, with the same 5 s busy timeout as a second process.

@@ -140,6 +140,31 @@ struct UsageJournalTests {
         }
     }
 
+    @Test("records an ingestion could not write stay journaled and are written by the retry, charged once")
+    func failedIngestionIsRetried() async throws {
+        try await withJournaledStore { _, store in
+            let request = Sample.reservation(amount: Sample.dollars(1), limit: Sample.dollars(10))
+            let first = try await store.reserve(request)
+            try await store.record([StoreConformanceTests.settling(first, charge: Sample.dollars(2), id: "kept-1")])
+            // The database refuses the ingestion: its usage table is gone for the moment.
+            try await store.writer.execute("ALTER TABLE usage RENAME TO usage_away")
+            await #expect(throws: LedgerError.self) { try await store.flushJournal() }
+            #expect(store.journal?.withPending { $0.map(\.record.requestID) } == ["kept-1"])
+            // The period is read again: the database's spend (nothing) plus the journaled record's.
+            let second = try await store.reserve(request)
+            #expect(store.budgets.withLock { $0.spent[LedgerBatch.Period(keyID: request.keyID, start: request.periodStart)] } == Sample.dollars(2))
+            try await store.record([StoreConformanceTests.settling(second, charge: Sample.dollars(3), id: "kept-2")])
+            try await store.writer.execute("ALTER TABLE usage_away RENAME TO usage")
+            try await store.flushJournal()
+            #expect(store.journal?.withPending { $0.isEmpty } == true)
+            let status = try await store.budgetStatus(keyID: request.keyID, periodStart: request.periodStart, currency: .usd)
+            #expect(status.spent == Sample.dollars(5) && status.reserved == Sample.dollars(0))
+            #expect(try await store.usage(UsageQuery(groupBy: .key)).map(\.requests) == [2])
+            let spend = try await store.reader.rows("SELECT spent_nanos FROM budget_spend")
+            #expect(try spend.map { try $0.int64("spent_nanos") } == [Sample.dollars(5).nanos])
+        }
+    }
+
     @Test("a record carried by an earlier append charges once, in the book and in the database")
     func duplicateAcrossAppends() async throws {
         try await withJournaledStore { fixture, store in
