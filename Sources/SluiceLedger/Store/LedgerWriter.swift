@@ -50,8 +50,9 @@ public final class LedgerWriter: Sendable {
         (self.wakeups, self.wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
-    /// Queues `entry` and returns once it is committed. Throws the store's error if every attempt to
-    /// commit its batch failed, or ``LedgerError/storeFailure(_:)`` after ``run()`` has ended.
+    /// Returns once `entry` is durable: handed to a ``DirectRecorder`` store at once, otherwise queued
+    /// and committed with its batch. Throws the store's error if that failed (every attempt, for a
+    /// batch), or ``LedgerError/storeFailure(_:)`` after ``run()`` has ended.
     public func write(_ entry: LedgerEntry) async throws {
         if let direct {
             guard !state.withLock({ $0.closed }) else { throw LedgerError.storeFailure("the ledger writer has stopped") }

@@ -58,6 +58,34 @@ struct LedgerWriterTests {
         }
     }
 
+    @Test("the SQLite store's journal makes each write durable on the caller's thread, with no commit loop running")
+    func directWrites() async throws {
+        try await withStore(.sqlite) { _, store in
+            let writer = LedgerWriter(store: store, logger: StoreFixture.logger)
+            #expect(writer.direct != nil)
+            // No `run()`: a write that went to the group commit would never return.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    try await withThrowingTaskGroup(of: Void.self) { writes in
+                        for index in 0..<200 {
+                            writes.addTask { try await writer.write(LedgerEntry(record: Sample.record("direct\(index)", baseNanos: 5))) }
+                        }
+                        try await writes.waitForAll()
+                    }
+                }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(15))
+                    throw StoreTestSetupError(description: "writes waited for a group commit that never runs")
+                }
+                try await group.next()
+                group.cancelAll()
+            }
+            let totals = try await store.usage(UsageQuery(groupBy: .key))
+            #expect(totals.map(\.requests) == [200])
+            #expect(totals.first?.cost == Money(nanos: 1_000, currency: .usd))
+        }
+    }
+
     @Test("stopping the writer commits what is queued and refuses later writes", arguments: StoreKind.allCases)
     func stops(kind: StoreKind) async throws {
         try await withStore(kind) { _, store in
