@@ -1,4 +1,5 @@
 import NIOCore
+import Synchronization
 import NIOPosix
 
 extension SQLiteStore {
@@ -37,10 +38,19 @@ extension SQLiteStore {
             guard case .active = state else { return }
             do throws(LedgerError) {
                 try self.ingestJournal(arrangedAs: flush)
+                let failed = self.ingestFailures.exchange(0, ordering: .relaxed)
+                if failed > 0 {
+                    self.logger.notice("the usage journal is being ingested again", metadata: ["failed_attempts": "\(failed)"])
+                }
             } catch {
-                self.logger.error(
-                    "ingesting the usage journal failed; the records stay journaled and are retried",
-                    metadata: ["error": "\(error)"])
+                // Retried every ingestion delay while the database refuses: log the first failure and
+                // then one in a hundred.
+                let failed = self.ingestFailures.add(1, ordering: .relaxed).newValue
+                if failed == 1 || failed % 100 == 0 {
+                    self.logger.error(
+                        "ingesting the usage journal failed; the records stay journaled and are retried",
+                        metadata: ["error": "\(error)", "failed_attempts": "\(failed)"])
+                }
             }
         }
     }

@@ -42,6 +42,8 @@ public final class SQLiteStore: Store {
     /// Where records are durable until ingested; nil when another store on this file holds it, and
     /// then records are committed to the database directly.
     let journal: UsageJournal?
+    /// Background ingestions that failed in a row (for logging).
+    let ingestFailures = Atomic<Int>(0)
     let gate = SerialGate()
     let budgets = Mutex(SQLiteBudgetBook())
     let reservationIDs = CountedIDs(prefix: "res_", randomHexDigits: 16)
