@@ -95,6 +95,20 @@ final class UsageJournal: Sendable {
         return (journal, discarded)
     }
 
+    /// The request ids in the intact frames of the journal of the database at `databasePath`, read
+    /// without taking it (the store that holds it may be appending and ingesting meanwhile).
+    static func peekRequestIDs(databasePath: String) -> [String] {
+        var ids: [String] = []
+        for path in paths(databasePath: databasePath) {
+            let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { continue }
+            defer { Glibc.close(fd) }
+            guard let bytes = readAll(fd) else { continue }
+            ids.append(contentsOf: JournalFrame.decode(bytes).entries.map(\.record.requestID))
+        }
+        return ids
+    }
+
     private static func readAll(_ fd: Int32) -> [UInt8]? {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)

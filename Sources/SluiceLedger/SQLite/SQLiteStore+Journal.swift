@@ -82,10 +82,45 @@ extension SQLiteStore {
         arrange(journal.endIngest(count: entries.count))
     }
 
-    /// Ingests the journal now, so that a read sees every record written before it.
+    /// Makes every record journaled before this call visible to reads: ingests the journal now or, in a
+    /// store without it (another store, such as a live gateway's, holds it), waits until that store has
+    /// ingested what its journal holds, for at most ``liveJournalWait``.
     func flushJournal() async throws(LedgerError) {
-        guard journal != nil else { return }
+        guard journal != nil else { return try await awaitLiveJournal() }
         try await usageWriter.run { _ throws(LedgerError) in try self.ingestJournal(arrangedAs: .none) }
+    }
+
+    /// The longest a store without the journal waits for the holder's ingestion before reading anyway.
+    static let liveJournalWait: Duration = .seconds(2)
+
+    private func awaitLiveJournal() async throws(LedgerError) {
+        var waiting = Set(UsageJournal.peekRequestIDs(databasePath: path))
+        let deadline = ContinuousClock.now.advanced(by: Self.liveJournalWait)
+        while !waiting.isEmpty {
+            waiting = try await notStored(waiting)
+            if waiting.isEmpty { return }
+            guard ContinuousClock.now < deadline else {
+                logger.warning(
+                    "records journaled by the process that holds the ledger are not in the database yet; reading without them",
+                    metadata: ["records": "\(waiting.count)"])
+                return
+            }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// The ids in `ids` that have no usage row.
+    private func notStored(_ ids: Set<String>) async throws(LedgerError) -> Set<String> {
+        var missing = ids
+        let all = Array(ids)
+        for start in stride(from: 0, to: all.count, by: 500) {
+            let chunk = all[start ..< min(start + 500, all.count)]
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+            let rows = try await reader.rows(
+                "SELECT request_id FROM usage WHERE request_id IN (\(marks))", chunk.map { .text($0) })
+            for row in rows { missing.remove(try row.text("request_id")) }
+        }
+        return missing
     }
 
     /// What the journaled records not yet in the database charge `period`, in nanos.

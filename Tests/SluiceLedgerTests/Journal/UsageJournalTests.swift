@@ -124,18 +124,22 @@ struct UsageJournalTests {
         }
     }
 
-    @Test("a second store on the same file never reads the live journal, and commits its own records directly")
+    @Test("a second store on the same file never ingests the live journal, waits for it before reading, and commits its own records directly")
     func secondStoreWritesDirectly() async throws {
         try await withJournaledStore { fixture, store in
             try await store.record((0..<3).map { LedgerEntry(record: Sample.record("live\($0)")) })
             let second = try #require(try await fixture.open() as? SQLiteStore)
             #expect(second.journal == nil)
+            // Its reads wait for the live store's ingestion: a record journaled there is seen here at once.
+            #expect(try await second.usage(UsageQuery(groupBy: .key)).map(\.requests) == [3])
+            try await store.record([LedgerEntry(record: Sample.record("live-late"))])
+            #expect(try await second.usageRecord(requestID: "live-late") != nil)
             #expect(try second.recordDirectly([LedgerEntry(record: Sample.record("never"))]) == false)
             try await second.record([LedgerEntry(record: Sample.record("second"))])
             try await second.close()
             // The first store's journal is whole: its three records are in the database exactly once.
             let totals = try await store.usage(UsageQuery(groupBy: .key))
-            #expect(totals.map(\.requests) == [4])
+            #expect(totals.map(\.requests) == [5])
             #expect(try await store.usageRecord(requestID: "never") == nil)
         }
     }
