@@ -1,5 +1,7 @@
 // Dot-product dispatch and the row-range matrix x matrix kernel used by every projection.
 #include "kernels_internal.h"
+#include <stdlib.h>
+#include <string.h>
 
 typedef void (*dot4_fn)(int64_t n, const void *w, const void *x, size_t x_stride, float *out4);
 typedef float (*dot1_fn)(int64_t n, const void *w, const void *x);
@@ -38,6 +40,39 @@ float sk_vec_dot(int weight_type, int64_t n, const void *w, const void *x, int s
 // Rows are processed in tiles so a tile of weights stays in cache while all activation rows stream past it.
 #define ROW_TILE 16
 
+// One activation row against rows row_begin..<row_end: 4 weight rows at a time where a tile exists (decode).
+static void matmul_one_row(sk_tile_fn tile4x1, dot1_fn dot1, int64_t cols, const void *w, size_t w_row, int64_t row_begin,
+                           int64_t row_end, const void *x, size_t x_stride, float *out, int64_t out_stride) {
+    int64_t r = row_begin;
+    if (tile4x1) {
+        for (; r + 4 <= row_end; r += 4) tile4x1(cols, (const char *)w + (size_t)r * w_row, w_row, x, x_stride, out + r, out_stride);
+    }
+    for (; r < row_end; r++) out[r] = dot1(cols, (const char *)w + (size_t)r * w_row, x);
+}
+
+// Activation rows first..<last (at most 4) as one group of the batched kernel, padded with copies of the
+// last row whose results are dropped. 0 if the kernel or an allocation declined.
+static int matmul_padded_group(int weight_type, int64_t cols, const void *w, size_t w_row, int64_t row_begin, int64_t row_end,
+                               const void *x, size_t x_stride, int64_t first, int64_t last, float *out, int64_t out_stride) {
+    char *xp = malloc(4 * x_stride);
+    float *op = malloc((size_t)(4 * row_end) * sizeof(float));
+    int done = 0;
+    if (xp && op) {
+        for (int64_t c = 0; c < 4; c++) {
+            const int64_t j = first + c < last ? first + c : last - 1;
+            memcpy(xp + (size_t)c * x_stride, (const char *)x + (size_t)j * x_stride, x_stride);
+        }
+        done = sk_matmul_scaled_avx2(weight_type, cols, w, w_row, row_begin, row_end, xp, x_stride, 4, op, row_end);
+        if (done) {
+            for (int64_t j = first; j < last; j++)
+                memcpy(out + j * out_stride + row_begin, op + (j - first) * row_end + row_begin, (size_t)(row_end - row_begin) * sizeof(float));
+        }
+    }
+    free(xp);
+    free(op);
+    return done;
+}
+
 void sk_matmul(int weight_type, const void *w, int64_t cols, int64_t row_begin, int64_t row_end,
                const void *x, size_t x_stride, int64_t nx, float *out, int64_t out_stride) {
     const int avx2 = sk_cpu_has_avx2();
@@ -54,17 +89,19 @@ void sk_matmul(int weight_type, const void *w, int64_t cols, int64_t row_begin, 
         tile2x4 = sk_tile_q8_0_2x4_avx2;
     }
     if (nx == 1) {
-        int64_t r = row_begin;
-        if (tile4x1) {
-            for (; r + 4 <= row_end; r += 4) tile4x1(cols, (const char *)w + (size_t)r * w_row, w_row, x, x_stride, out + r, out_stride);
-        }
-        for (; r < row_end; r++) out[r] = dot1(cols, (const char *)w + (size_t)r * w_row, x);
+        matmul_one_row(tile4x1, dot1, cols, w, w_row, row_begin, row_end, x, x_stride, out, out_stride);
         return;
     }
     if (avx2 && nx >= 4 && sk_matmul_scaled_avx2(weight_type, cols, w, w_row, row_begin, row_end, x, x_stride, nx, out, out_stride)) {
-        for (int64_t j = nx / 4 * 4; j < nx; j++) {
-            const char *xj = (const char *)x + (size_t)j * x_stride;
-            for (int64_t r = row_begin; r < row_end; r++) out[j * out_stride + r] = dot1(cols, (const char *)w + (size_t)r * w_row, xj);
+        // The batched kernel takes the activation rows four at a time. Of the 1-3 left, 3 are one group
+        // padded to four (about as fast as three decode passes, measured at 7 streams), 1-2 one decode
+        // pass each (faster than a padded group at 5 and 6 streams). Both give the bits dot1 gives.
+        const int64_t done = nx / 4 * 4;
+        if (done < nx && !(nx - done >= 3 && matmul_padded_group(weight_type, cols, w, w_row, row_begin, row_end, x, x_stride, done, nx, out, out_stride))) {
+            for (int64_t j = done; j < nx; j++) {
+                const char *xj = (const char *)x + (size_t)j * x_stride;
+                matmul_one_row(tile4x1, dot1, cols, w, w_row, row_begin, row_end, xj, x_stride, out + j * out_stride, out_stride);
+            }
         }
         return;
     }
