@@ -92,10 +92,11 @@ void sk_matmul(int weight_type, const void *w, int64_t cols, int64_t row_begin, 
         matmul_one_row(tile4x1, dot1, cols, w, w_row, row_begin, row_end, x, x_stride, out, out_stride);
         return;
     }
-    if (avx2 && nx >= 4 && sk_matmul_scaled_avx2(weight_type, cols, w, w_row, row_begin, row_end, x, x_stride, nx, out, out_stride)) {
-        // The batched kernel takes the activation rows four at a time. Of the 1-3 left, 3 are one group
-        // padded to four (about as fast as three decode passes, measured at 7 streams), 1-2 one decode
-        // pass each (faster than a padded group at 5 and 6 streams). Both give the bits dot1 gives.
+    if (tile4x1 && (nx < 4 || sk_matmul_scaled_avx2(weight_type, cols, w, w_row, row_begin, row_end, x, x_stride, nx, out, out_stride))) {
+        // The batched kernel takes the activation rows four at a time. Of the 1-3 left (or the 2-3 rows
+        // there are), 3 are one group padded to four (about as fast as three decode passes, measured at 7
+        // streams), 1-2 one decode pass each (faster than a padded group at 5 and 6 streams). Both give
+        // the bits dot1 gives.
         const int64_t done = nx / 4 * 4;
         if (done < nx && !(nx - done >= 3 && matmul_padded_group(weight_type, cols, w, w_row, row_begin, row_end, x, x_stride, done, nx, out, out_stride))) {
             for (int64_t j = done; j < nx; j++) {

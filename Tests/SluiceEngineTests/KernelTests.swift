@@ -150,6 +150,8 @@ private func randomBlocks(_ type: GGUFTensorType, blocks: Int, noise: inout Nois
             (.q4_1, 7, 6), (.q8_0, 7, 6), (.q4_0, 7, 6), (.q6_K, 7, 6), (.q4_1, 37, 9), (.q8_0, 37, 9),
             // Past a multiple of four activation rows: 3 as a padded batched group, 1 and 2 as decode passes.
             (.q4_1, 37, 6), (.q8_0, 37, 7), (.q4_1, 21, 5), (.q8_0, 21, 10),
+            // Fewer than four: 3 as a padded group, 2 as decode passes.
+            (.q4_1, 21, 3), (.q8_0, 21, 2),
         ]
         for (type, rows, nx): (GGUFTensorType, Int, Int) in shapes {
             let cols: Int = 256
