@@ -54,18 +54,20 @@ static void matmul_one_row(sk_tile_fn tile4x1, dot1_fn dot1, int64_t cols, const
 // last row whose results are dropped. 0 if the kernel or an allocation declined.
 static int matmul_padded_group(int weight_type, int64_t cols, const void *w, size_t w_row, int64_t row_begin, int64_t row_end,
                                const void *x, size_t x_stride, int64_t first, int64_t last, float *out, int64_t out_stride) {
+    // The results of this range's rows only (a thread's share), as rows 0..<rows of the shifted matrix.
+    const int64_t rows = row_end - row_begin;
     char *xp = malloc(4 * x_stride);
-    float *op = malloc((size_t)(4 * row_end) * sizeof(float));
+    float *op = malloc((size_t)(4 * rows) * sizeof(float));
     int done = 0;
     if (xp && op) {
         for (int64_t c = 0; c < 4; c++) {
             const int64_t j = first + c < last ? first + c : last - 1;
             memcpy(xp + (size_t)c * x_stride, (const char *)x + (size_t)j * x_stride, x_stride);
         }
-        done = sk_matmul_scaled_avx2(weight_type, cols, w, w_row, row_begin, row_end, xp, x_stride, 4, op, row_end);
+        done = sk_matmul_scaled_avx2(weight_type, cols, (const char *)w + (size_t)row_begin * w_row, w_row, 0, rows, xp, x_stride, 4, op, rows);
         if (done) {
             for (int64_t j = first; j < last; j++)
-                memcpy(out + j * out_stride + row_begin, op + (j - first) * row_end + row_begin, (size_t)(row_end - row_begin) * sizeof(float));
+                memcpy(out + j * out_stride + row_begin, op + (j - first) * rows, (size_t)rows * sizeof(float));
         }
     }
     free(xp);

@@ -165,8 +165,12 @@ private func randomBlocks(_ type: GGUFTensorType, blocks: Int, noise: inout Nois
                 var out: [Float] = [Float](repeating: .nan, count: count * rows)
                 weights.withUnsafeBytes { wb in
                     xq.withUnsafeBytes { xb in
-                        out.withUnsafeMutableBufferPointer {
-                            sk_matmul(Int32(type.rawValue), wb.baseAddress, Int64(cols), 0, Int64(rows), xb.baseAddress, stride, Int64(count), $0.baseAddress, Int64(rows))
+                        out.withUnsafeMutableBufferPointer { o in
+                            // In two row ranges, as two threads split a matrix (the second not at a tile boundary).
+                            let split: Int = rows / 2 + 1
+                            for (begin, end): (Int, Int) in [(0, split), (split, rows)] {
+                                sk_matmul(Int32(type.rawValue), wb.baseAddress, Int64(cols), Int64(begin), Int64(end), xb.baseAddress, stride, Int64(count), o.baseAddress, Int64(rows))
+                            }
                         }
                     }
                 }
