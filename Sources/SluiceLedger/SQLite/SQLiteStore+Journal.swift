@@ -125,13 +125,6 @@ extension SQLiteStore {
 
     /// What the journaled records not yet in the database charge `period`, in nanos.
     func pendingCharges(_ pending: [LedgerEntry], for period: LedgerBatch.Period) -> Int64 {
-        var nanos: Int64 = 0
-        for entry in pending {
-            guard let settlement = entry.settlement, settlement.reservation.keyID == period.keyID,
-                  settlement.reservation.periodStart == period.start
-            else { continue }
-            nanos += settlement.charge.nanos
-        }
-        return nanos
+        LedgerBatch(checked: pending).allCharges.first { $0.period == period }?.amount.nanos ?? 0
     }
 }
