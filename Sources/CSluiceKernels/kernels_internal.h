@@ -103,16 +103,14 @@ void sk_dot4_q4_1_avx2(int64_t n, const block_q4_1 *w, const void *x, size_t x_s
 void sk_dot4_q8_0_avx2(int64_t n, const block_q8_0 *w, const void *x, size_t x_stride, float *out4);
 void sk_dot4_q4_0_avx2(int64_t n, const block_q4_0 *w, const void *x, size_t x_stride, float *out4);
 
-// Q4_1 or Q8_0 weights x Q8_1 / Q8_0 activations, rows [row_begin, row_end) x the first nx / 4 * 4
-// activation rows, in 2 x 4 tiles with the scales converted once (kernels_dot_avx2.c). Returns 0, having
-// written nothing, for other types or when its scratch could not be allocated. Only called when
-// sk_cpu_has_avx2().
-int sk_matmul_scaled_avx2(int weight_type, int64_t n, const void *w, size_t w_row, int64_t row_begin, int64_t row_end,
-                          const void *x, size_t x_stride, int64_t nx, float *out, int64_t out_stride);
+// Q4_1 or Q8_0 weights x Q8_1 / Q8_0 activations, rows [row_begin, row_end) x all nx activation rows, one
+// weight row against up to 8 activation rows at a time (kernels_batched_avx2.c). Every result has the bits
+// of the single dot. Returns 0, having written nothing, for other types or when its scratch could not be
+// allocated. Only called when sk_cpu_has_avx2().
+int sk_matmul_batched_avx2(int weight_type, int64_t n, const void *w, size_t w_row, int64_t row_begin, int64_t row_end,
+                           const void *x, size_t x_stride, int64_t nx, float *out, int64_t out_stride);
 
 // Register-blocked AVX2 tiles (rows x activation columns); out[c * os + r]. Only called when sk_cpu_has_avx2().
 typedef void (*sk_tile_fn)(int64_t n, const void *w, size_t w_stride, const void *x, size_t x_stride, float *out, int64_t out_stride);
 void sk_tile_q4_1_4x1_avx2(int64_t n, const void *w, size_t ws, const void *x, size_t xs, float *out, int64_t os);
-void sk_tile_q4_1_2x4_avx2(int64_t n, const void *w, size_t ws, const void *x, size_t xs, float *out, int64_t os);
 void sk_tile_q8_0_4x1_avx2(int64_t n, const void *w, size_t ws, const void *x, size_t xs, float *out, int64_t os);
-void sk_tile_q8_0_2x4_avx2(int64_t n, const void *w, size_t ws, const void *x, size_t xs, float *out, int64_t os);

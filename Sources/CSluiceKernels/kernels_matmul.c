@@ -1,7 +1,5 @@
 // Dot-product dispatch and the row-range matrix x matrix kernel used by every projection.
 #include "kernels_internal.h"
-#include <stdlib.h>
-#include <string.h>
 
 typedef void (*dot4_fn)(int64_t n, const void *w, const void *x, size_t x_stride, float *out4);
 typedef float (*dot1_fn)(int64_t n, const void *w, const void *x);
@@ -50,31 +48,6 @@ static void matmul_one_row(sk_tile_fn tile4x1, dot1_fn dot1, int64_t cols, const
     for (; r < row_end; r++) out[r] = dot1(cols, (const char *)w + (size_t)r * w_row, x);
 }
 
-// Activation rows first..<last (at most 4) as one group of the batched kernel, padded with copies of the
-// last row whose results are dropped. 0 if the kernel or an allocation declined.
-static int matmul_padded_group(int weight_type, int64_t cols, const void *w, size_t w_row, int64_t row_begin, int64_t row_end,
-                               const void *x, size_t x_stride, int64_t first, int64_t last, float *out, int64_t out_stride) {
-    // The results of this range's rows only (a thread's share), as rows 0..<rows of the shifted matrix.
-    const int64_t rows = row_end - row_begin;
-    char *xp = malloc(4 * x_stride);
-    float *op = malloc((size_t)(4 * rows) * sizeof(float));
-    int done = 0;
-    if (xp && op) {
-        for (int64_t c = 0; c < 4; c++) {
-            const int64_t j = first + c < last ? first + c : last - 1;
-            memcpy(xp + (size_t)c * x_stride, (const char *)x + (size_t)j * x_stride, x_stride);
-        }
-        done = sk_matmul_scaled_avx2(weight_type, cols, (const char *)w + (size_t)row_begin * w_row, w_row, 0, rows, xp, x_stride, 4, op, rows);
-        if (done) {
-            for (int64_t j = first; j < last; j++)
-                memcpy(out + j * out_stride + row_begin, op + (j - first) * rows, (size_t)rows * sizeof(float));
-        }
-    }
-    free(xp);
-    free(op);
-    return done;
-}
-
 void sk_matmul(int weight_type, const void *w, int64_t cols, int64_t row_begin, int64_t row_end,
                const void *x, size_t x_stride, int64_t nx, float *out, int64_t out_stride) {
     const int avx2 = sk_cpu_has_avx2();
@@ -82,50 +55,15 @@ void sk_matmul(int weight_type, const void *w, int64_t cols, int64_t row_begin, 
     const dot4_fn dot4 = nx >= 4 ? dot4_for(weight_type, avx2) : 0;
     const dot1_fn dot1 = dot1_for(weight_type, avx2);
     if (!dot1) return;
-    sk_tile_fn tile4x1 = 0, tile2x4 = 0;
-    if (avx2 && weight_type == SK_TYPE_Q4_1) {
-        tile4x1 = sk_tile_q4_1_4x1_avx2;
-        tile2x4 = sk_tile_q4_1_2x4_avx2;
-    } else if (avx2 && weight_type == SK_TYPE_Q8_0) {
-        tile4x1 = sk_tile_q8_0_4x1_avx2;
-        tile2x4 = sk_tile_q8_0_2x4_avx2;
-    }
+    sk_tile_fn tile4x1 = 0;
+    if (avx2 && weight_type == SK_TYPE_Q4_1) tile4x1 = sk_tile_q4_1_4x1_avx2;
+    else if (avx2 && weight_type == SK_TYPE_Q8_0) tile4x1 = sk_tile_q8_0_4x1_avx2;
     if (nx == 1) {
         matmul_one_row(tile4x1, dot1, cols, w, w_row, row_begin, row_end, x, x_stride, out, out_stride);
         return;
     }
-    if (tile4x1 && (nx < 4 || sk_matmul_scaled_avx2(weight_type, cols, w, w_row, row_begin, row_end, x, x_stride, nx, out, out_stride))) {
-        // The batched kernel takes the activation rows four at a time. Of the 1-3 left (or the 2-3 rows
-        // there are), 3 are one group padded to four (about as fast as three decode passes, measured at 7
-        // streams), 1-2 one decode pass each (faster than a padded group at 5 and 6 streams). Both give
-        // the bits dot1 gives.
-        const int64_t done = nx / 4 * 4;
-        if (done < nx && !(nx - done >= 3 && matmul_padded_group(weight_type, cols, w, w_row, row_begin, row_end, x, x_stride, done, nx, out, out_stride))) {
-            for (int64_t j = done; j < nx; j++) {
-                const char *xj = (const char *)x + (size_t)j * x_stride;
-                matmul_one_row(tile4x1, dot1, cols, w, w_row, row_begin, row_end, xj, x_stride, out + j * out_stride, out_stride);
-            }
-        }
-        return;
-    }
-    if (tile2x4) {
-        for (int64_t r0 = row_begin; r0 < row_end; r0 += ROW_TILE) {
-            const int64_t r1 = r0 + ROW_TILE < row_end ? r0 + ROW_TILE : row_end;
-            int64_t j = 0;
-            for (; j + 4 <= nx; j += 4) {
-                const char *xj = (const char *)x + (size_t)j * x_stride;
-                int64_t r = r0;
-                for (; r + 2 <= r1; r += 2) tile2x4(cols, (const char *)w + (size_t)r * w_row, w_row, xj, x_stride, out + j * out_stride + r, out_stride);
-                for (; r < r1; r++)
-                    for (int c = 0; c < 4; c++) out[(j + c) * out_stride + r] = dot1(cols, (const char *)w + (size_t)r * w_row, xj + (size_t)c * x_stride);
-            }
-            for (; j < nx; j++) {
-                const char *xj = (const char *)x + (size_t)j * x_stride;
-                for (int64_t r = r0; r < r1; r++) out[j * out_stride + r] = dot1(cols, (const char *)w + (size_t)r * w_row, xj);
-            }
-        }
-        return;
-    }
+    // Two or more activation rows (batched decode, prefill): one pass over each weight row serves up to 8.
+    if (avx2 && sk_matmul_batched_avx2(weight_type, cols, w, w_row, row_begin, row_end, x, x_stride, nx, out, out_stride)) return;
     for (int64_t r0 = row_begin; r0 < row_end; r0 += ROW_TILE) {
         const int64_t r1 = r0 + ROW_TILE < row_end ? r0 + ROW_TILE : row_end;
         int64_t j = 0;

@@ -144,14 +144,13 @@ private func randomBlocks(_ type: GGUFTensorType, blocks: Int, noise: inout Nois
 
     @Test func matmulTilesEqualSingleDots() {
         var noise: Noise = Noise(11)
-        // 7 x 6: one tile of each kind plus odd tails; 37 x 9 (Q4_1, Q8_0): three row tiles of the batched
-        // kernel, an odd last row and a tail column.
+        // 7 x 6: a decode tile, a short batched group and odd tails (Q4_0 and Q6_K take the plain dots);
+        // 37 x 9: three row tiles of the batched kernel, an odd last row, a group of 8 and one of 1.
         let shapes: [(GGUFTensorType, Int, Int)] = [
             (.q4_1, 7, 6), (.q8_0, 7, 6), (.q4_0, 7, 6), (.q6_K, 7, 6), (.q4_1, 37, 9), (.q8_0, 37, 9),
-            // Past a multiple of four activation rows: 3 as a padded batched group, 1 and 2 as decode passes.
-            (.q4_1, 37, 6), (.q8_0, 37, 7), (.q4_1, 21, 5), (.q8_0, 21, 10),
-            // Fewer than four: 3 as a padded group, 2 as decode passes.
-            (.q4_1, 21, 3), (.q8_0, 21, 2),
+            // Every group size of the batched kernel, 2 to 8, and past one group: 8 + 5, 8 + 8 + 3.
+            (.q4_1, 21, 2), (.q8_0, 21, 3), (.q4_1, 21, 4), (.q8_0, 21, 5), (.q4_1, 37, 7), (.q8_0, 37, 8),
+            (.q4_1, 21, 13), (.q8_0, 21, 19), (.q4_1, 19, 8),
         ]
         for (type, rows, nx): (GGUFTensorType, Int, Int) in shapes {
             let cols: Int = 256
