@@ -42,8 +42,13 @@ extension InferenceEngine {
         let paired: Bool = second.map { $0.0.rows == first.0.rows } ?? false
         // Matrix-vector products (decode) are short and memory-bound: one contiguous row range per thread
         // streams best (measured on 2 threads: 1 chunk/thread ≈ +10% tg128 over 4, and 8 is worse still).
-        // Batched products keep ~4 chunks per thread so a late thread's share can be taken over.
+        // Batched products keep ~4 chunks per thread so a late thread's share can be taken over, in sizes
+        // that taper off so that the region ends on a small chunk.
         let perThread: Int = count < 4 ? 1 : 4
+        let rowsOf: (Int, Int, Int) -> Range<Int> = { (rows: Int, part: Int, parts: Int) -> Range<Int> in
+            count < 4 ? EngineThreadPool.chunk(rows, part: part, of: parts, granularity: 16)
+                : EngineThreadPool.taperedChunk(rows, part: part, of: parts, granularity: 16)
+        }
         let firstChunks: Int = EngineThreadPool.chunkCount(first.0.rows, threads: threads, granularity: 16, perThread: perThread)
         let secondChunks: Int = (second == nil || paired) ? 0
             : EngineThreadPool.chunkCount(second!.0.rows, threads: threads, granularity: 16, perThread: perThread)
@@ -51,18 +56,18 @@ extension InferenceEngine {
             : EngineThreadPool.chunkCount(third!.0.rows, threads: threads, granularity: 16, perThread: perThread)
         pool.run(chunks: firstChunks + secondChunks + thirdChunks) { (_: Int, chunk: Int) in
             if chunk < firstChunks {
-                let rows: Range<Int> = EngineThreadPool.chunk(first.0.rows, part: chunk, of: firstChunks, granularity: 16)
+                let rows: Range<Int> = rowsOf(first.0.rows, chunk, firstChunks)
                 Self.multiply(first.0, rows: rows, input: quantized, stride: stride, count: count, output: first.1)
                 if paired, let second {
                     Self.multiply(second.0, rows: rows, input: quantized, stride: stride, count: count, output: second.1)
                 }
                 if let epilogue, !rows.isEmpty { epilogue(rows) }
             } else if chunk < firstChunks + secondChunks, let second {
-                let rows: Range<Int> = EngineThreadPool.chunk(second.0.rows, part: chunk - firstChunks, of: secondChunks, granularity: 16)
+                let rows: Range<Int> = rowsOf(second.0.rows, chunk - firstChunks, secondChunks)
                 Self.multiply(second.0, rows: rows, input: quantized, stride: stride, count: count, output: second.1)
             } else if let third {
                 let part: Int = chunk - firstChunks - secondChunks
-                let rows: Range<Int> = EngineThreadPool.chunk(third.0.rows, part: part, of: thirdChunks, granularity: 16)
+                let rows: Range<Int> = rowsOf(third.0.rows, part, thirdChunks)
                 Self.multiply(third.0, rows: rows, input: quantized, stride: stride, count: count, output: third.1)
             }
         }
