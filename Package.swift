@@ -115,7 +115,7 @@ let package = Package(
         .executableTarget(
             name: "sluice-bench",
             dependencies: [
-                "SluiceGateway", "SluiceTesting", "SluiceEngine", "SluiceLedger", "SluiceRouting",
+                "SluiceGateway", "SluiceTesting", "SluiceEngine", "SluiceLedger", "SluiceRouting", "CSluiceKernels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -9,6 +9,6 @@ struct SluiceBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sluice-bench",
         abstract: "Sluice benchmarks.",
-        subcommands: [GatewayCommand.self, EngineCommand.self, LedgerCommand.self, RoutingCommand.self, ConstrainedCommand.self]
+        subcommands: [GatewayCommand.self, EngineCommand.self, LedgerCommand.self, RoutingCommand.self, ConstrainedCommand.self, KernelsCommand.self]
     )
 }
