@@ -3,10 +3,9 @@
 #include "kernels_internal.h"
 
 #if defined(__x86_64__)
-#include <immintrin.h>
+#include "kernels_avx2.h"
 #include <stdlib.h>
 
-#define SK_AVX2 __attribute__((target("avx2,fma,f16c")))
 #define SK_INLINE __attribute__((always_inline)) static inline
 
 // Activation rows per group: one weight row is unpacked once and multiplied against all of them.
@@ -15,25 +14,11 @@ enum { GROUP = 8, ROW_TILE = 16 };
 // Floats of scales per block of a group: {d0..d7} and, for Q8_1, {s0..s7}.
 enum { SCALES_Q8_0 = GROUP, SCALES_Q8_1 = 2 * GROUP };
 
-// ggml's hsum_float_8, in its order: (x0+x4 + x2+x6) + (x1+x5 + x3+x7).
-SK_AVX2 SK_INLINE float hsum8(const __m256 x) {
-    __m128 res = _mm256_extractf128_ps(x, 1);
-    res = _mm_add_ps(res, _mm256_castps256_ps128(x));
-    res = _mm_add_ps(res, _mm_movehl_ps(res, res));
-    res = _mm_add_ss(res, _mm_movehdup_ps(res));
-    return _mm_cvtss_f32(res);
-}
-
 // 32 nibbles -> 32 bytes, low nibbles in the first 16 and high nibbles in the last 16 (ggml's order): the
 // 16 bytes go to both lanes and the upper lane is shifted by 4, which is one operation fewer than an insert.
 SK_AVX2 SK_INLINE __m256i nibbles32(const uint8_t *p) {
     const __m256i b = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)p));
     return _mm256_and_si256(_mm256_srlv_epi32(b, _mm256_setr_epi32(0, 0, 0, 0, 4, 4, 4, 4)), _mm256_set1_epi8(0x0F));
-}
-
-// The 8 int32 lanes of a block's products (4 adjacent pairs each), as floats: ggml's mul_sum_us8_pairs_float.
-SK_AVX2 SK_INLINE __m256 us8_pairs(const __m256i ax, const __m256i sy) {
-    return _mm256_cvtepi32_ps(_mm256_madd_epi16(_mm256_set1_epi16(1), _mm256_maddubs_epi16(ax, sy)));
 }
 
 // Before a weight row's main loop, its blocks' scale products with the group's rows are written to `dd`
@@ -44,7 +29,7 @@ SK_AVX2 SK_INLINE __m256 us8_pairs(const __m256i ax, const __m256i sy) {
 
 // One Q4_1 row x C Q8_1 rows of a group: `q` holds per block the C rows' 32 quants (C x 32 bytes), `s` the
 // group's scales. Per pair the arithmetic is sk_dot_q4_1_avx2's (ggml's): acc += (wd * yd) * the 8 lanes,
-// summs = fma(wm, ys, summs), result hsum8(acc) + summs, so every result has the bits of a single dot.
+// summs = fma(wm, ys, summs), result hsum_float_8(acc) + summs, so every result has the bits of a single dot.
 // The min terms are summed in the main loop, where their chain of dependent FMAs hides behind the pairs.
 SK_AVX2 SK_INLINE void row_q4_1(int64_t nb, const block_q4_1 *w, const int8_t *q, const float *s, float *dd,
                                 float *dm, float *out, int64_t out_stride, const int C) {
@@ -64,13 +49,13 @@ SK_AVX2 SK_INLINE void row_q4_1(int64_t nb, const block_q4_1 *w, const int8_t *q
         const __m256i qx = nibbles32(w[i].qs);
         const int8_t *qi = q + i * C * QK;
         for (int c = 0; c < C; c++) {
-            const __m256 xy = us8_pairs(qx, _mm256_load_si256((const __m256i *)(qi + c * QK)));
+            const __m256 xy = mul_sum_us8_pairs_float(qx, _mm256_load_si256((const __m256i *)(qi + c * QK)));
             acc[c] = _mm256_fmadd_ps(_mm256_broadcast_ss(dd + i * GROUP + c), xy, acc[c]);
         }
     }
     float sm[GROUP];
     _mm256_storeu_ps(sm, summs);
-    for (int c = 0; c < C; c++) out[c * out_stride] = hsum8(acc[c]) + sm[c];
+    for (int c = 0; c < C; c++) out[c * out_stride] = hsum_float_8(acc[c]) + sm[c];
 }
 
 // One Q8_0 row x C Q8_0 rows of a group; per pair the arithmetic of sk_dot_q8_0_avx2.
@@ -88,11 +73,11 @@ SK_AVX2 SK_INLINE void row_q8_0(int64_t nb, const block_q8_0 *w, const int8_t *q
         const __m256i ax = _mm256_sign_epi8(qx, qx);
         const int8_t *qi = q + i * C * QK;
         for (int c = 0; c < C; c++) {
-            const __m256 xy = us8_pairs(ax, _mm256_sign_epi8(_mm256_load_si256((const __m256i *)(qi + c * QK)), qx));
+            const __m256 xy = mul_sum_us8_pairs_float(ax, _mm256_sign_epi8(_mm256_load_si256((const __m256i *)(qi + c * QK)), qx));
             acc[c] = _mm256_fmadd_ps(_mm256_broadcast_ss(dd + i * GROUP + c), xy, acc[c]);
         }
     }
-    for (int c = 0; c < C; c++) out[c * out_stride] = hsum8(acc[c]);
+    for (int c = 0; c < C; c++) out[c * out_stride] = hsum_float_8(acc[c]);
 }
 
 // Rows of group `g` (of C rows) in the block-interleaved layout the row kernels read.

@@ -2,18 +2,8 @@
 #include "kernels_internal.h"
 
 #if defined(__x86_64__)
-#include <immintrin.h>
+#include "kernels_avx2.h"
 #include <stdlib.h>
-
-#define SK_AVX2 __attribute__((target("avx2,fma,f16c")))
-
-SK_AVX2 static inline float hsum_float_8(const __m256 x) {
-    __m128 res = _mm256_extractf128_ps(x, 1);
-    res = _mm_add_ps(res, _mm256_castps256_ps128(x));
-    res = _mm_add_ps(res, _mm_movehl_ps(res, res));
-    res = _mm_add_ss(res, _mm_movehdup_ps(res));
-    return _mm_cvtss_f32(res);
-}
 
 SK_AVX2 static inline float h2f_fast(uint16_t h) { return _cvtsh_ss(h); }
 
@@ -22,14 +12,6 @@ SK_AVX2 static inline __m256i bytes_from_nibbles_32(const uint8_t *rsi) {
     const __m128i tmp = _mm_loadu_si128((const __m128i *)rsi);
     const __m256i bytes = _mm256_set_m128i(_mm_srli_epi16(tmp, 4), tmp);
     return _mm256_and_si256(_mm256_set1_epi8(0x0F), bytes);
-}
-
-SK_AVX2 static inline __m256 sum_i16_pairs_float(const __m256i x) {
-    return _mm256_cvtepi32_ps(_mm256_madd_epi16(_mm256_set1_epi16(1), x));
-}
-
-SK_AVX2 static inline __m256 mul_sum_us8_pairs_float(const __m256i ax, const __m256i sy) {
-    return sum_i16_pairs_float(_mm256_maddubs_epi16(ax, sy));
 }
 
 SK_AVX2 static inline __m256 mul_sum_i8_pairs_float(const __m256i x, const __m256i y) {
