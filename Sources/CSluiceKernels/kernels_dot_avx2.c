@@ -150,7 +150,7 @@ SK_AVX2 void sk_dot4_q4_0_avx2(int64_t n, const block_q4_0 *w, const void *x, si
     out4[3] = hsum_float_8(acc3);
 }
 
-// ---- register-blocked tiles: R weight rows x C activation rows, per-pair arithmetic identical to the dots above ----
+// ---- decode tiles: 4 weight rows x one activation row, per-pair arithmetic identical to the dots above ----
 
 #define SK_INLINE __attribute__((always_inline)) static inline
 
@@ -170,74 +170,51 @@ SK_AVX2 SK_INLINE void prefetch_share(const char *ahead, size_t bytes, int64_t i
     for (uintptr_t line = first; line <= last; line += 64) _mm_prefetch((const char *)line, _MM_HINT_T0);
 }
 
-SK_AVX2 SK_INLINE void tile_q4_1(int64_t n, const char *w, size_t w_stride, const char *x, size_t x_stride,
-                                 float *out, int64_t out_stride, const int R, const int C) {
-    __m256 acc[4][4];
-    float summs[4][4];
-    for (int r = 0; r < R; r++)
-        for (int c = 0; c < C; c++) {
-            acc[r][c] = _mm256_setzero_ps();
-            summs[r][c] = 0.0f;
-        }
+// 4 weight rows x one activation row (decode), prefetching the weights SK_PREFETCH_TILES tiles ahead.
+SK_AVX2 void sk_tile_q4_1_4x1_avx2(int64_t n, const void *w, size_t w_stride, const void *x, float *out) {
+    const block_q8_1 *y = (const block_q8_1 *)x;
+    __m256 acc[4];
+    float summs[4];
+    for (int r = 0; r < 4; r++) {
+        acc[r] = _mm256_setzero_ps();
+        summs[r] = 0.0f;
+    }
     for (int64_t i = 0; i < n / QK; i++) {
-        if (C == 1) prefetch_share(w + (size_t)SK_PREFETCH_TILES * R * w_stride, (size_t)R * w_stride, i, n / QK);
-        __m256i qx[4];
-        float wd[4], wm[4];
-        for (int r = 0; r < R; r++) {
-            const block_q4_1 *b = (const block_q4_1 *)(w + (size_t)r * w_stride) + i;
-            wd[r] = h2f_fast(b->d);
-            wm[r] = h2f_fast(b->m);
-            qx[r] = bytes_from_nibbles_32(b->qs);
-        }
-        for (int c = 0; c < C; c++) {
-            const block_q8_1 *y = (const block_q8_1 *)(x + (size_t)c * x_stride) + i;
-            const float yd = h2f_fast(y->d), ys = h2f_fast(y->s);
-            const __m256i qy = _mm256_loadu_si256((const __m256i *)y->qs);
-            for (int r = 0; r < R; r++) {
-                summs[r][c] = fmaf(wm[r], ys, summs[r][c]);
-                acc[r][c] = _mm256_fmadd_ps(_mm256_set1_ps(wd[r] * yd), mul_sum_us8_pairs_float(qx[r], qy), acc[r][c]);
-            }
+        prefetch_share((const char *)w + (size_t)SK_PREFETCH_TILES * 4 * w_stride, 4 * w_stride, i, n / QK);
+        const float yd = h2f_fast(y[i].d), ys = h2f_fast(y[i].s);
+        const __m256i qy = _mm256_loadu_si256((const __m256i *)y[i].qs);
+        for (int r = 0; r < 4; r++) {
+            const block_q4_1 *b = (const block_q4_1 *)((const char *)w + (size_t)r * w_stride) + i;
+            const float wd = h2f_fast(b->d), wm = h2f_fast(b->m);
+            summs[r] = fmaf(wm, ys, summs[r]);
+            acc[r] = _mm256_fmadd_ps(_mm256_set1_ps(wd * yd), mul_sum_us8_pairs_float(bytes_from_nibbles_32(b->qs), qy), acc[r]);
         }
     }
-    for (int r = 0; r < R; r++)
-        for (int c = 0; c < C; c++) out[c * out_stride + r] = hsum_float_8(acc[r][c]) + summs[r][c];
+    for (int r = 0; r < 4; r++) out[r] = hsum_float_8(acc[r]) + summs[r];
 }
 
-SK_AVX2 SK_INLINE void tile_q8_0(int64_t n, const char *w, size_t w_stride, const char *x, size_t x_stride,
-                                 float *out, int64_t out_stride, const int R, const int C) {
-    __m256 acc[4][4];
-    for (int r = 0; r < R; r++)
-        for (int c = 0; c < C; c++) acc[r][c] = _mm256_setzero_ps();
+// The same for Q8_0.
+SK_AVX2 void sk_tile_q8_0_4x1_avx2(int64_t n, const void *w, size_t w_stride, const void *x, float *out) {
+    const block_q8_0 *y = (const block_q8_0 *)x;
+    __m256 acc[4];
+    for (int r = 0; r < 4; r++) acc[r] = _mm256_setzero_ps();
     for (int64_t i = 0; i < n / QK; i++) {
-        if (C == 1) prefetch_share(w + (size_t)SK_PREFETCH_TILES * R * w_stride, (size_t)R * w_stride, i, n / QK);
-        __m256i qx[4], ax[4];
-        float wd[4];
-        for (int r = 0; r < R; r++) {
-            const block_q8_0 *b = (const block_q8_0 *)(w + (size_t)r * w_stride) + i;
-            wd[r] = h2f_fast(b->d);
-            qx[r] = _mm256_loadu_si256((const __m256i *)b->qs);
-            ax[r] = _mm256_sign_epi8(qx[r], qx[r]);
-        }
-        for (int c = 0; c < C; c++) {
-            const block_q8_0 *y = (const block_q8_0 *)(x + (size_t)c * x_stride) + i;
-            const float yd = h2f_fast(y->d);
-            const __m256i qy = _mm256_loadu_si256((const __m256i *)y->qs);
-            for (int r = 0; r < R; r++) {
-                acc[r][c] = _mm256_fmadd_ps(_mm256_set1_ps(wd[r] * yd), mul_sum_us8_pairs_float(ax[r], _mm256_sign_epi8(qy, qx[r])), acc[r][c]);
-            }
+        prefetch_share((const char *)w + (size_t)SK_PREFETCH_TILES * 4 * w_stride, 4 * w_stride, i, n / QK);
+        const float yd = h2f_fast(y[i].d);
+        const __m256i qy = _mm256_loadu_si256((const __m256i *)y[i].qs);
+        for (int r = 0; r < 4; r++) {
+            const block_q8_0 *b = (const block_q8_0 *)((const char *)w + (size_t)r * w_stride) + i;
+            const __m256i qx = _mm256_loadu_si256((const __m256i *)b->qs);
+            acc[r] = _mm256_fmadd_ps(_mm256_set1_ps(h2f_fast(b->d) * yd), mul_sum_us8_pairs_float(_mm256_sign_epi8(qx, qx), _mm256_sign_epi8(qy, qx)), acc[r]);
         }
     }
-    for (int r = 0; r < R; r++)
-        for (int c = 0; c < C; c++) out[c * out_stride + r] = hsum_float_8(acc[r][c]);
+    for (int r = 0; r < 4; r++) out[r] = hsum_float_8(acc[r]);
 }
-
-SK_AVX2 void sk_tile_q4_1_4x1_avx2(int64_t n, const void *w, size_t ws, const void *x, size_t xs, float *out, int64_t os) { tile_q4_1(n, w, ws, x, xs, out, os, 4, 1); }
-SK_AVX2 void sk_tile_q8_0_4x1_avx2(int64_t n, const void *w, size_t ws, const void *x, size_t xs, float *out, int64_t os) { tile_q8_0(n, w, ws, x, xs, out, os, 4, 1); }
 
 #else
 
-void sk_tile_q4_1_4x1_avx2(int64_t n, const void *w, size_t ws, const void *x, size_t xs, float *out, int64_t os) { (void)n; (void)w; (void)ws; (void)x; (void)xs; (void)out; (void)os; }
-void sk_tile_q8_0_4x1_avx2(int64_t n, const void *w, size_t ws, const void *x, size_t xs, float *out, int64_t os) { (void)n; (void)w; (void)ws; (void)x; (void)xs; (void)out; (void)os; }
+void sk_tile_q4_1_4x1_avx2(int64_t n, const void *w, size_t ws, const void *x, float *out) { (void)n; (void)w; (void)ws; (void)x; (void)out; }
+void sk_tile_q8_0_4x1_avx2(int64_t n, const void *w, size_t ws, const void *x, float *out) { (void)n; (void)w; (void)ws; (void)x; (void)out; }
 
 float sk_dot_f32_avx2(int64_t n, const float *w, const float *x) { return sk_dot_f32_scalar(n, w, x); }
 float sk_dot_f16_avx2(int64_t n, const uint16_t *w, const float *x) { return sk_dot_f16_scalar(n, w, x); }

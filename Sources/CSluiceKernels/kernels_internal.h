@@ -110,7 +110,8 @@ void sk_dot4_q4_0_avx2(int64_t n, const block_q4_0 *w, const void *x, size_t x_s
 int sk_matmul_batched_avx2(int weight_type, int64_t n, const void *w, size_t w_row, int64_t row_begin, int64_t row_end,
                            const void *x, size_t x_stride, int64_t nx, float *out, int64_t out_stride);
 
-// Register-blocked AVX2 tiles (rows x activation columns); out[c * os + r]. Only called when sk_cpu_has_avx2().
-typedef void (*sk_tile_fn)(int64_t n, const void *w, size_t w_stride, const void *x, size_t x_stride, float *out, int64_t out_stride);
-void sk_tile_q4_1_4x1_avx2(int64_t n, const void *w, size_t ws, const void *x, size_t xs, float *out, int64_t os);
-void sk_tile_q8_0_4x1_avx2(int64_t n, const void *w, size_t ws, const void *x, size_t xs, float *out, int64_t os);
+// AVX2 decode tiles: 4 weight rows (`w_stride` bytes apart) x one activation row, into out[0..3]. Only
+// called when sk_cpu_has_avx2().
+typedef void (*sk_tile_fn)(int64_t n, const void *w, size_t w_stride, const void *x, float *out);
+void sk_tile_q4_1_4x1_avx2(int64_t n, const void *w, size_t w_stride, const void *x, float *out);
+void sk_tile_q8_0_4x1_avx2(int64_t n, const void *w, size_t w_stride, const void *x, float *out);

@@ -40,10 +40,10 @@ float sk_vec_dot(int weight_type, int64_t n, const void *w, const void *x, int s
 
 // One activation row against rows row_begin..<row_end: 4 weight rows at a time where a tile exists (decode).
 static void matmul_one_row(sk_tile_fn tile4x1, dot1_fn dot1, int64_t cols, const void *w, size_t w_row, int64_t row_begin,
-                           int64_t row_end, const void *x, size_t x_stride, float *out, int64_t out_stride) {
+                           int64_t row_end, const void *x, float *out) {
     int64_t r = row_begin;
     if (tile4x1) {
-        for (; r + 4 <= row_end; r += 4) tile4x1(cols, (const char *)w + (size_t)r * w_row, w_row, x, x_stride, out + r, out_stride);
+        for (; r + 4 <= row_end; r += 4) tile4x1(cols, (const char *)w + (size_t)r * w_row, w_row, x, out + r);
     }
     for (; r < row_end; r++) out[r] = dot1(cols, (const char *)w + (size_t)r * w_row, x);
 }
@@ -59,7 +59,7 @@ void sk_matmul(int weight_type, const void *w, int64_t cols, int64_t row_begin, 
     if (avx2 && weight_type == SK_TYPE_Q4_1) tile4x1 = sk_tile_q4_1_4x1_avx2;
     else if (avx2 && weight_type == SK_TYPE_Q8_0) tile4x1 = sk_tile_q8_0_4x1_avx2;
     if (nx == 1) {
-        matmul_one_row(tile4x1, dot1, cols, w, w_row, row_begin, row_end, x, x_stride, out, out_stride);
+        matmul_one_row(tile4x1, dot1, cols, w, w_row, row_begin, row_end, x, out);
         return;
     }
     // Two or more activation rows (batched decode, prefill): one pass over each weight row serves up to 8.
