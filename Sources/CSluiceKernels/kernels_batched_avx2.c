@@ -102,6 +102,9 @@ SK_AVX2 static void pack_group(int q41, int64_t nb, const char *x, size_t x_stri
     }
 }
 
+// Rows in group `g` of `nx` activation rows: GROUP, or what is left for the last group.
+static inline int group_rows(int64_t nx, int64_t g) { return nx - g * GROUP < GROUP ? (int)(nx - g * GROUP) : GROUP; }
+
 #define SK_ROW_CASE(K)                                                                                 \
     case K:                                                                                            \
         if (q41) row_q4_1(nb, (const block_q4_1 *)wr, qg, sg, dd, dm, o, out_stride, K);                  \
@@ -128,14 +131,14 @@ SK_AVX2 int sk_matmul_batched_avx2(int weight_type, int64_t n, const void *w, si
     // The lanes of a group of fewer than 8 rows stay zero: never a NaN or a denormal in a multiply.
     memset(s, 0, sbytes);
     for (int64_t g = 0; g < groups; g++) {
-        const int C = nx - g * GROUP < GROUP ? (int)(nx - g * GROUP) : GROUP;
+        const int C = group_rows(nx, g);
         pack_group(q41, nb, (const char *)x, x_stride, g * GROUP, C, q + g * nb * GROUP * QK, s + g * nb * per);
     }
     // A tile of weight rows stays in L1 while every group passes it.
     for (int64_t r0 = row_begin; r0 < row_end; r0 += ROW_TILE) {
         const int64_t r1 = r0 + ROW_TILE < row_end ? r0 + ROW_TILE : row_end;
         for (int64_t g = 0; g < groups; g++) {
-            const int C = nx - g * GROUP < GROUP ? (int)(nx - g * GROUP) : GROUP;
+            const int C = group_rows(nx, g);
             const int8_t *qg = q + g * nb * GROUP * QK;
             const float *sg = s + g * nb * per;
             for (int64_t r = r0; r < r1; r++) {

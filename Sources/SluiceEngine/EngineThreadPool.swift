@@ -123,7 +123,7 @@ public final class EngineThreadPool: @unchecked Sendable {
     }
 
     /// The `part`-th of `parts` near-equal chunks of `0..<count`, aligned to `granularity`.
-    static func chunk(_ count: Int, part: Int, of parts: Int, granularity: Int) -> Range<Int> {
+    public static func chunk(_ count: Int, part: Int, of parts: Int, granularity: Int) -> Range<Int> {
         let units: Int = (count + granularity - 1) / granularity
         let start: Int = min(count, units * part / parts * granularity)
         let end: Int = min(count, units * (part + 1) / parts * granularity)

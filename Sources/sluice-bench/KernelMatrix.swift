@@ -35,18 +35,12 @@ struct KernelMatrix {
 
     func deallocate() { data.deallocate() }
 
-    /// Thread `part`'s contiguous share of the rows, in multiples of 16.
-    private func share(_ part: Int, of parts: Int) -> Range<Int> {
-        let units: Int = rows / 16
-        return (units * part / parts * 16)..<(units * (part + 1) / parts * 16)
-    }
-
     /// All rows against all activation rows in one batched call per thread. With `check`, returns how many
     /// of a sample of results differ (in any bit) from the single dot product.
     @discardableResult
     func batched(_ x: KernelActivations, into out: UnsafeMutablePointer<Float>, pool: EngineThreadPool, check: Bool = true) -> Int {
         pool.run(chunks: pool.threadCount) { (_: Int, part: Int) in
-            let range: Range<Int> = share(part, of: pool.threadCount)
+            let range: Range<Int> = EngineThreadPool.chunk(rows, part: part, of: pool.threadCount, granularity: 16)
             sk_matmul(Int32(type.rawValue), data, Int64(cols), Int64(range.lowerBound), Int64(range.upperBound),
                       x.data, x.stride, Int64(x.count), out, Int64(rows))
         }
@@ -64,7 +58,7 @@ struct KernelMatrix {
     /// The same products as one one-row pass (the decode path) per activation row.
     func onePerRow(_ x: KernelActivations, into out: UnsafeMutablePointer<Float>, pool: EngineThreadPool) {
         pool.run(chunks: pool.threadCount) { (_: Int, part: Int) in
-            let range: Range<Int> = share(part, of: pool.threadCount)
+            let range: Range<Int> = EngineThreadPool.chunk(rows, part: part, of: pool.threadCount, granularity: 16)
             for column: Int in 0..<x.count {
                 sk_matmul(Int32(type.rawValue), data, Int64(cols), Int64(range.lowerBound), Int64(range.upperBound),
                           x.data + column * x.stride, x.stride, 1, out + column * rows, Int64(rows))
